@@ -1,0 +1,61 @@
+"""Copy the browser libraries the UI needs from node_modules into app/static/vendor.
+
+`make setup` runs `npm ci` (versions pinned in package.json + package-lock.json), then
+this script. The vendor folder is git-ignored; plotly.js is not copied here because the
+server serves it from the `plotly` Python package (GET {base}/vendor/plotly.min.js).
+"""
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_MODULES = ROOT / "node_modules"
+VENDOR = ROOT / "app" / "static" / "vendor"
+
+# (package, file inside the package, name in app/static/vendor)
+FILES = [
+    ("socket.io-client", "dist/socket.io.esm.min.js", "socket.io.esm.min.js"),
+    ("dompurify", "dist/purify.es.mjs", "purify.es.js"),
+    ("gridstack", "dist/gridstack-all.js", "gridstack-all.js"),
+    ("gridstack", "dist/gridstack.min.css", "gridstack.min.css"),
+]
+LICENSES = ["LICENSE", "LICENSE.md", "LICENSE.txt"]
+
+
+def strip_source_map(text):
+    """Drop the sourceMappingURL comment: the maps are not copied."""
+    lines = text.splitlines(keepends=True)
+    return "".join(line for line in lines if "sourceMappingURL=" not in line)
+
+
+def package_version(package):
+    with open(NODE_MODULES / package / "package.json", encoding="utf-8") as f:
+        return json.load(f)["version"]
+
+
+def main():
+    """Copy FILES (and each package's license) into VENDOR; exit 1 when one is missing."""
+    missing = [f"{pkg}/{src}" for pkg, src, _ in FILES if not (NODE_MODULES / pkg / src).is_file()]
+    if missing:
+        print("error: missing " + ", ".join(missing) + " (run `npm ci` first)", file=sys.stderr)
+        return 1
+    VENDOR.mkdir(parents=True, exist_ok=True)
+    versions = {}
+    for pkg, src, dest in FILES:
+        text = (NODE_MODULES / pkg / src).read_text(encoding="utf-8")
+        (VENDOR / dest).write_text(strip_source_map(text), encoding="utf-8")
+        versions[pkg] = package_version(pkg)
+        for name in LICENSES:
+            lic = NODE_MODULES / pkg / name
+            if lic.is_file():
+                shutil.copyfile(lic, VENDOR / f"{pkg}.{name}")
+                break
+    (VENDOR / "versions.json").write_text(json.dumps(versions, indent=2) + "\n", encoding="utf-8")
+    print(f"vendored {len(FILES)} files into {VENDOR.relative_to(ROOT)}: {versions}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
