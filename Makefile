@@ -1,0 +1,67 @@
+# `make run` sets everything up and starts the server; `make test` sets everything up
+# and runs the whole suite (what CI runs). Every target is idempotent.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+UPSTREAM_VENV := .venv-upstream
+BIN := $(VENV)/bin
+ARGS ?=
+
+.PHONY: setup run test lint format bench screenshot chromium upstream vendor clean check-tools
+
+check-tools:
+	@test -n "$(PYTHON)" || { echo "error: python3.11 (or python3) is required" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "error: Python >= 3.11 is required, found $$($(PYTHON) --version)" >&2; exit 1; }
+	@command -v npm >/dev/null || { echo "error: npm (Node.js) is required to install the browser libraries" >&2; exit 1; }
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt | check-tools
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	$(BIN)/python -m pip install -q --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json | check-tools
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+vendor: node_modules/.installed $(BIN)/.installed
+	$(BIN)/python scripts/vendor.py
+
+setup: $(BIN)/.installed vendor
+
+# The real upstream client, in its own venv, for the compatibility tests and benchmarks.
+# visdom 0.2.4 is an sdist whose setup.py needs pkg_resources: build it without isolation.
+$(UPSTREAM_VENV)/.installed: | check-tools
+	test -x $(UPSTREAM_VENV)/bin/python || $(PYTHON) -m venv $(UPSTREAM_VENV)
+	$(UPSTREAM_VENV)/bin/python -m pip install -q --upgrade pip
+	$(UPSTREAM_VENV)/bin/python -m pip install -q "setuptools==75.8.0" "wheel==0.45.1"
+	$(UPSTREAM_VENV)/bin/python -m pip install -q --no-build-isolation "visdom==0.2.4"
+	touch $@
+
+upstream: $(UPSTREAM_VENV)/.installed
+
+chromium:
+	@bash scripts/ensure-chromium.sh
+
+run: setup
+	$(BIN)/python -m app $(ARGS)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: setup upstream chromium lint
+	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python $(BIN)/python -m pytest
+
+bench: setup upstream
+	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python $(BIN)/python bench/append.py
+
+screenshot: setup chromium
+	$(BIN)/python scripts/screenshot.py docs/screenshot.png
+
+clean:
+	rm -rf $(VENV) $(UPSTREAM_VENV) node_modules app/static/vendor .pytest_cache

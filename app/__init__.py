@@ -1,0 +1,68 @@
+"""The visdom-compatible live-visualization server (Flask + Flask-SocketIO)."""
+
+import logging
+import os
+
+from flask import Flask
+
+from . import config as config_module
+
+
+def _instance_path(test_config):
+    path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("VISDOM_INSTANCE_PATH")
+    return os.path.abspath(path) if path else None
+
+
+def _load_config(config, test_config):
+    config.from_mapping(config_module.DEFAULTS)
+    config.from_pyfile("config.py", silent=True)
+    config.update(config_module.from_environ())
+    if test_config:
+        config.update(test_config)
+    config_module.finalize(config)
+
+
+def load_settings(test_config=None):
+    """Return the settings create_app would use, without building the app."""
+    app = Flask(__name__, instance_path=_instance_path(test_config), instance_relative_config=True)
+    _load_config(app.config, test_config)
+    return app.config
+
+
+def create_app(test_config=None):
+    """Build the app: config, store, blueprints under base_url, sockets.
+
+    Settings come from the defaults, then instance/config.py, then VISDOM_* environment
+    variables, then `test_config` (the CLI passes its flags here).
+    """
+    app = Flask(
+        __name__,
+        instance_path=_instance_path(test_config),
+        instance_relative_config=True,
+        static_folder=None,
+    )
+    _load_config(app.config, test_config)
+    logging.getLogger("app").setLevel(app.config["LOGGING_LEVEL"])
+    base = app.config["BASE_URL"]
+    app.add_url_rule(
+        base + "/static/<path:filename>",
+        endpoint="static",
+        view_func=app.send_static_file,
+    )
+    app.static_folder = "static"
+
+    from . import state
+
+    state.init_app(app)
+
+    from . import security
+    from .blueprints import envs, errors, pages, plotting, views
+    from .sockets import init_app as init_sockets
+    from .sockets import vis_socket
+
+    app.register_blueprint(errors.bp)
+    for module in (plotting, envs, views, pages, vis_socket):
+        app.register_blueprint(module.bp, url_prefix=base or None)
+    init_sockets(app)
+    security.init_app(app)
+    return app

@@ -1,0 +1,189 @@
+"""`python -m app` / `visdom`: start the server with upstream's command-line flags."""
+
+import argparse
+import logging
+import os
+import sys
+
+log = logging.getLogger("app")
+
+ALL_INTERFACES = ("0.0.0.0", "::", "")
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="visdom",
+        description="Start the visualization server (flags as upstream visdom's).",
+    )
+    add = parser.add_argument
+    add("-port", "--port", type=int, default=None, help="port to listen on (default 8097)")
+    add(
+        "-hostname",
+        "--hostname",
+        default=None,
+        help="host name or address to listen on and to print (default localhost: "
+        "only this machine; give 0.0.0.0 to listen on every interface)",
+    )
+    add("-base_url", "--base_url", default=None, help="URL prefix, e.g. /visdom (default /)")
+    add("-env_path", "--env_path", default=None, help="where envs are stored (default ~/.visdom/)")
+    add(
+        "-logging_level",
+        "--logging_level",
+        default=None,
+        help="level name or number (default INFO)",
+    )
+    add("-readonly", "--readonly", action="store_true", default=None, help="refuse every change")
+    add("-enable_login", "--enable_login", action="store_true", default=None, help="require login")
+    add(
+        "-force_new_cookie",
+        "--force_new_cookie",
+        action="store_true",
+        default=None,
+        help="make a new cookie secret (logs everybody out)",
+    )
+    add(
+        "-bind_local",
+        "--bind_local",
+        action="store_true",
+        default=None,
+        help="listen on 127.0.0.1 only",
+    )
+    add(
+        "-eager_data_loading",
+        "--eager_data_loading",
+        action="store_true",
+        default=None,
+        help="read every env file at start instead of on first use",
+    )
+    add(
+        "-use_frontend_client_polling",
+        "--use_frontend_client_polling",
+        action="store_true",
+        default=None,
+        help="accepted for compatibility (the browser falls back to polling by itself)",
+    )
+    add("-async_mode", "--async_mode", choices=("threading", "eventlet"), default=None)
+    add(
+        "-threads",
+        "--threads",
+        type=int,
+        default=100,
+        help="worker threads (each websocket holds one)",
+    )
+    return parser
+
+
+def level_of(value):
+    """Return a logging level from a name ("INFO") or a number ("20")."""
+    text = str(value).strip()
+    if text.lstrip("-").isdigit():
+        return int(text)
+    level = logging.getLevelName(text.upper())
+    if not isinstance(level, int):
+        raise SystemExit(f"error: -logging_level: unknown level {value!r}")
+    return level
+
+
+def overrides(args):
+    """Map the CLI flags that were given onto config keys."""
+    mapping = {
+        "PORT": args.port,
+        "HOSTNAME": args.hostname,
+        "BASE_URL": args.base_url,
+        "ENV_PATH": args.env_path,
+        "LOGGING_LEVEL": args.logging_level,
+        "READONLY": args.readonly,
+        "ENABLE_LOGIN": args.enable_login,
+        "FORCE_NEW_COOKIE": args.force_new_cookie,
+        "EAGER_DATA_LOADING": args.eager_data_loading,
+        "USE_FRONTEND_CLIENT_POLLING": args.use_frontend_client_polling,
+        "ASYNC_MODE": args.async_mode,
+    }
+    found = {key: value for key, value in mapping.items() if value is not None}
+    if args.bind_local:
+        found["BIND_HOST"] = "127.0.0.1"
+    return found
+
+
+def bind_host(config):
+    """Listen on localhost unless a hostname (or bind address) was given."""
+    if config.get("BIND_HOST"):
+        return config["BIND_HOST"]
+    hostname = config.get("HOSTNAME") or "localhost"
+    return "127.0.0.1" if hostname == "localhost" else hostname
+
+
+def serve_gunicorn(make_app, host, port, threads):
+    """Serve through gunicorn's gthread worker, the same server a deployment uses."""
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", [f"[{host}]:{port}" if ":" in host else f"{host}:{port}"])
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("workers", 1)
+            self.cfg.set("threads", threads)
+            self.cfg.set("timeout", 0)
+            self.cfg.set("graceful_timeout", 5)
+            self.cfg.set("accesslog", None)
+            self.cfg.set("loglevel", "warning")
+            self.cfg.set("limit_request_line", 8190)
+            self.cfg.set("worker_exit", _close_store)
+
+        def load(self):
+            # Built in the worker, after the fork, so that its threads live there.
+            return make_app()
+
+    Server().run()
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    config = overrides(args)
+    if "LOGGING_LEVEL" in config:
+        config["LOGGING_LEVEL"] = level_of(config["LOGGING_LEVEL"])
+    async_mode = config.get("ASYNC_MODE") or os.environ.get("VISDOM_ASYNC_MODE", "threading")
+    if async_mode == "eventlet":
+        import eventlet
+
+        eventlet.monkey_patch()
+    logging.basicConfig(
+        level=config.get("LOGGING_LEVEL", logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    from . import create_app, load_settings
+
+    settings = load_settings(config)
+    host = bind_host(settings)
+    port = settings["PORT"]
+    if host in ALL_INTERFACES and not settings["ENABLE_LOGIN"]:
+        log.warning(
+            "WARNING: listening on all interfaces WITHOUT login: anyone who can reach "
+            "port %s can read and change every env. Use -enable_login on a shared network.",
+            port,
+        )
+    shown = settings.get("HOSTNAME") or "localhost"
+    print(f"Visdom server: http://{shown}:{port}{settings['BASE_URL']}/", flush=True)
+    if settings["ASYNC_MODE"] == "eventlet":
+        from .extensions import socketio
+
+        app = create_app(config)
+        try:
+            socketio.run(app, host=host, port=port, log_output=False)
+        finally:
+            app.extensions["visdom_store"].close()
+    else:
+        serve_gunicorn(lambda: create_app(config), host, port, args.threads)
+    return 0
+
+
+def _close_store(server, worker):
+    """gunicorn hook: write pending env snapshots when the worker stops."""
+    app = getattr(worker, "wsgi", None)
+    store = getattr(app, "extensions", {}).get("visdom_store") if app is not None else None
+    if store is not None:
+        store.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""HTTP views: thin parse -> validate -> store -> broadcast -> answer."""

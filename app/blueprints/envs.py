@@ -1,0 +1,113 @@
+"""Env endpoints: upstream's (save, fork, delete, list, subscribe) and the UI's JSON reads."""
+
+from flask import Blueprint, current_app, jsonify, make_response, request
+
+from ..sockets import broadcast
+from ..sockets.clients import COOKIE, new_client_cookie
+from ..state import escape_eid, get_store
+from .common import check_can_edit, mutating, request_eid, text, touch
+from .errors import ApiError, parse_body
+
+bp = Blueprint("envs", __name__)
+
+
+def _eid_list(value, field):
+    if not isinstance(value, list):
+        raise ApiError(f"'{field}' must be a list of env ids", field)
+    return [escape_eid(eid, field=field, default=None) for eid in value]
+
+
+def compare_ids(joined):
+    """Return the env ids of a /compare/<a+b> path, escaped and without duplicates."""
+    ids = []
+    for raw in joined.split("+"):
+        eid = escape_eid(raw, field="eids", default=None)
+        if eid not in ids:
+            ids.append(eid)
+    return ids
+
+
+@bp.get("/healthz")
+def healthz():
+    """Answer ok: the server is up (used by tests and load balancers)."""
+    return text("ok")
+
+
+@bp.post("/env_state")
+def env_state():
+    """Answer the JSON list of env ids."""
+    return jsonify(get_store().env_ids())
+
+
+@bp.post("/save")
+@mutating
+def save():
+    """Write the listed envs to disk now; answer the ids written."""
+    body = parse_body()
+    return jsonify(get_store().save(_eid_list(body.get("data"), "data")))
+
+
+@bp.post("/fork_env")
+@mutating
+def fork_env():
+    """Copy env prev_eid to eid and save it; answer the new id."""
+    body = parse_body()
+    prev_eid = request_eid(body, "prev_eid", default=None)
+    eid = request_eid(body, "eid", default=None)
+    store = get_store()
+    store.fork_env(prev_eid, eid)
+    broadcast.env_list(store.env_ids())
+    return text(eid)
+
+
+@bp.post("/delete_env")
+@mutating
+def delete_env():
+    """Delete an env and its file (an explicit eid is required)."""
+    body = parse_body()
+    eid = request_eid(body, default=None)
+    store = get_store()
+    store.delete_env(eid)
+    broadcast.env_list(store.env_ids())
+    return text("")
+
+
+@bp.post("/env/<path:eid>")
+def env_post(eid):
+    """Create the env named in the body (the upstream client's constructor does this)."""
+    body = parse_body()
+    url_eid = escape_eid(eid, field="eid", default=None)
+    response = make_response(text(""))
+    target = request_eid(body, default=None) if body.get("eid") is not None else None
+    if target is not None:
+        store = get_store()
+        if not store.has_env(target):
+            check_can_edit()
+            if store.ensure_env(target):
+                broadcast.env_list(store.env_ids())
+    key = request.cookies.get(COOKIE)
+    if key is None and not current_app.config.get("ENABLE_LOGIN"):
+        key = new_client_cookie(target or url_eid)
+        response.set_cookie(COOKIE, key, httponly=True, samesite="Lax")
+    current_app.extensions["visdom_clients"].touch(key, target or url_eid)
+    return response
+
+
+@bp.post("/compare/<path:eids>")
+def compare_post(eids):
+    """Answer the merged compare view of the envs (upstream pushed it on the socket)."""
+    return jsonify(get_store().compare(compare_ids(eids)))
+
+
+@bp.get("/api/env/<path:eid>")
+def env_json(eid):
+    """Answer {"eid", "windows", "reload"} for one env."""
+    eid = escape_eid(eid, field="eid", default=None)
+    touch(eid)
+    return jsonify(get_store().env_content(eid))
+
+
+@bp.get("/api/compare/<path:eids>")
+def compare_json(eids):
+    """Answer the merged compare view of several envs."""
+    return jsonify(get_store().compare(compare_ids(eids)))

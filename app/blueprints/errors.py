@@ -1,0 +1,78 @@
+"""One JSON error shape for every API failure, and the request-body parser."""
+
+import json
+import logging
+
+from flask import Blueprint, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from ..panes import PaneError
+from ..state import StoreError
+
+bp = Blueprint("errors", __name__)
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    """An HTTP error with a message and the request field at fault."""
+
+    def __init__(self, message, field=None, status=400):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.status = status
+
+
+def error_response(message, status, field=None):
+    """Return the JSON error response: {"error", "field", "status"}."""
+    body = {"error": message, "status": status}
+    if field is not None:
+        body["field"] = field
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def parse_body():
+    """Return the request body as a JSON object, whatever the content type.
+
+    Upstream clients send JSON without a JSON content type and may use the NaN and
+    Infinity tokens, so the raw bytes are decoded with Python's lenient parser.
+    """
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(f"request body is not valid JSON: {exc}", "body") from None
+    if not isinstance(body, dict):
+        raise ApiError("request body must be a JSON object", "body")
+    return body
+
+
+@bp.app_errorhandler(ApiError)
+@bp.app_errorhandler(PaneError)
+@bp.app_errorhandler(StoreError)
+def handle_api_error(exc):
+    return error_response(exc.message, exc.status, exc.field)
+
+
+@bp.app_errorhandler(HTTPException)
+def handle_http_error(exc):
+    if exc.code == 413:
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        return error_response(
+            f"request body is larger than the limit of {limit} bytes", 413, "body"
+        )
+    response = error_response(exc.description or exc.name, exc.code or 500)
+    for key, value in exc.get_headers():
+        if key.lower() != "content-type":
+            response.headers[key] = value
+    return response
+
+
+@bp.app_errorhandler(Exception)
+def handle_unexpected(exc):
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return error_response("internal error; the server log has the details", 500)

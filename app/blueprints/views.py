@@ -1,0 +1,28 @@
+"""Saved views (window layouts), stored in <env_path>/view/layouts.json."""
+
+from flask import Blueprint, jsonify
+
+from ..sockets import broadcast
+from ..state import get_store
+from .common import mutating
+from .errors import parse_body
+
+bp = Blueprint("views", __name__)
+
+
+@bp.get("/api/views")
+def list_views():
+    """Answer the views object {env: {view: {win: [order, h, w]}}}."""
+    return jsonify(get_store().views())
+
+
+@bp.post("/api/views")
+@mutating
+def save_views():
+    """Replace the views object with body["views"] and tell every browser."""
+    body = parse_body()
+    store = get_store()
+    store.set_views(body.get("views"))
+    views = store.views()
+    broadcast.views(views)
+    return jsonify(views)

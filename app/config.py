@@ -1,0 +1,103 @@
+"""Configuration: defaults, then instance/config.py, then VISDOM_* variables, then overrides."""
+
+import os
+
+DEFAULTS = {
+    "PORT": 8097,
+    "HOSTNAME": "localhost",
+    "BIND_HOST": None,  # None: localhost unless a hostname is given (see app.__main__)
+    "BASE_URL": "",
+    "ENV_PATH": os.path.join(os.path.expanduser("~"), ".visdom"),
+    "LOGGING_LEVEL": "INFO",
+    "READONLY": False,
+    "ENABLE_LOGIN": False,
+    "FORCE_NEW_COOKIE": False,
+    "USE_FRONTEND_CLIENT_POLLING": False,
+    "EAGER_DATA_LOADING": False,
+    "ASYNC_MODE": "threading",
+    # Autosave: a changed env file is rewritten within about this many seconds. Each
+    # change is also appended to a journal before the request is answered.
+    "SAVE_INTERVAL": 0.5,
+    # At most this fraction of wall time is spent rewriting one env file; larger envs are
+    # therefore snapshotted less often (their journal keeps every change meanwhile).
+    "SAVE_DUTY": 0.1,
+    "MAX_CONTENT_LENGTH": 256 * 1024 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "LOGIN_RATE_LIMIT": 10,  # failed logins per minute per address
+}
+
+# Settings that VISDOM_<NAME> can set, with the type to parse the string into.
+_TYPES = {
+    "PORT": int,
+    "HOSTNAME": str,
+    "BIND_HOST": str,
+    "BASE_URL": str,
+    "ENV_PATH": str,
+    "LOGGING_LEVEL": str,
+    "READONLY": bool,
+    "ENABLE_LOGIN": bool,
+    "FORCE_NEW_COOKIE": bool,
+    "USE_FRONTEND_CLIENT_POLLING": bool,
+    "EAGER_DATA_LOADING": bool,
+    "ASYNC_MODE": str,
+    "SAVE_INTERVAL": float,
+    "SAVE_DUTY": float,
+    "MAX_CONTENT_LENGTH": int,
+    "SECRET_KEY": str,
+    "LOGIN_RATE_LIMIT": int,
+    "SESSION_COOKIE_SECURE": bool,
+}
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _parse(name, raw):
+    kind = _TYPES[name]
+    if kind is bool:
+        value = raw.strip().lower()
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        raise ValueError(f"VISDOM_{name}: expected a boolean (1/0, true/false), got {raw!r}")
+    try:
+        return kind(raw)
+    except ValueError:
+        raise ValueError(f"VISDOM_{name}: expected {kind.__name__}, got {raw!r}") from None
+
+
+def from_environ(environ=None):
+    """Return the settings given by VISDOM_* environment variables."""
+    environ = os.environ if environ is None else environ
+    found = {}
+    for name in _TYPES:
+        raw = environ.get("VISDOM_" + name)
+        if raw is not None:
+            found[name] = _parse(name, raw)
+    return found
+
+
+def normalize_base_url(value):
+    """Return base_url in upstream's internal form: "" for "/", else "/prefix" (no trailing /)."""
+    value = (value or "").strip()
+    if value in ("", "/"):
+        return ""
+    if not value.startswith("/"):
+        value = "/" + value
+    return value.rstrip("/")
+
+
+def finalize(config):
+    """Normalize derived settings after every source has been applied."""
+    config["BASE_URL"] = normalize_base_url(config.get("BASE_URL"))
+    level = config.get("LOGGING_LEVEL", "INFO")
+    if isinstance(level, str):
+        level = int(level) if level.strip().lstrip("-").isdigit() else level.strip().upper()
+    config["LOGGING_LEVEL"] = level
+    config["ENV_PATH"] = os.path.abspath(os.path.expanduser(config["ENV_PATH"]))
+    if config["ASYNC_MODE"] not in ("threading", "eventlet", "gevent"):
+        raise ValueError(
+            f"ASYNC_MODE: expected threading or eventlet, got {config['ASYNC_MODE']!r}"
+        )

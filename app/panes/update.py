@@ -1,0 +1,238 @@
+"""Apply an /update request to a stored window (upstream protocol section 5).
+
+Every function validates the whole request before it mutates anything, so a bad request
+leaves the window as it was. Work is proportional to the new data, never to the window:
+appends extend lists in place and the returned delta carries only the new points.
+"""
+
+import math
+
+from .errors import PaneError
+from .heatmap import check_heatmap_update, merge_heatmap
+from .window import check_data_list, new_content_id, require_dict, title_of
+
+UPDATABLE_TRACES = ("scatter", "scattergl", "custom", "heatmap")
+FULL = {"kind": "full"}
+
+
+def gate_message(window):
+    """Return upstream's refusal text for a window whose type cannot be updated."""
+    traces = window.get("content", {}).get("data") or []
+    was = traces[0].get("type") if traces else "empty"
+    return (
+        "win is not scatter, heatmap, custom, image_history, embeddings, or text; "
+        f"was {window.get('type') if window.get('type') != 'plot' else was}"
+    )
+
+
+def apply_update(window, args):
+    """Mutate `window` by the /update request `args`; return the change to broadcast.
+
+    The result is {"kind": "full"} when browsers need the whole window, or a delta
+    (kinds in docs/socket-protocol.md) that carries only what was added.
+    """
+    wtype = window.get("type")
+    handler = _HANDLERS.get(wtype)
+    if handler is None:
+        raise PaneError(gate_message(window), "win")
+    change = handler(window, args)
+    window["contentID"] = new_content_id()
+    return change
+
+
+def _update_text(window, args):
+    data = check_data_list(args)
+    text = data[0].get("content")
+    if text is None:
+        raise PaneError("'data[0].content' is required for a text update", "data[0].content")
+    text = text if isinstance(text, str) else str(text)
+    if args.get("append") is False:
+        window["content"] = text
+        return FULL
+    addition = "<br>" + text
+    current = window.get("content")
+    window["content"] = (current if isinstance(current, str) else "") + addition
+    return {"kind": "append_text", "text": addition}
+
+
+def _update_image_history(window, args):
+    data = check_data_list(args)
+    utype = data[0].get("type")
+    history = window.setdefault("content", [])
+    if utype == "image_history":
+        window["content"].append(data[0].get("content"))
+        window["selected"] = len(history) - 1
+        return {"kind": "append_image", "image": history[-1], "selected": window["selected"]}
+    if utype == "image_update_selected":
+        raw = data[0].get("selected", data[0].get("content"))
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+            raise PaneError("'data[0].selected' must be an image index", "data[0].selected")
+        window["selected"] = min(max(0, int(raw)), max(0, len(history) - 1))
+        return FULL
+    raise PaneError("'data[0].type' must be image_history or image_update_selected", "data[0].type")
+
+
+def _update_embeddings(window, args):
+    data = args.get("data")
+    if not isinstance(data, dict):
+        raise PaneError("'data' must be an object for an embeddings update", "data")
+    content = window["content"]
+    kind = data.get("update_type")
+    if kind == "EntitySelected":
+        content["selected"] = data.get("selected")
+    elif kind == "RegionSelected":
+        points = data.get("points")
+        if not isinstance(points, list):
+            raise PaneError("'data.points' must be a list", "data.points")
+        window.setdefault("old_content", []).append(content.get("data"))
+        content["has_previous"] = True
+        content["data"] = points
+        content["selected"] = None
+    else:
+        raise PaneError(
+            "'data.update_type' must be EntitySelected or RegionSelected", "data.update_type"
+        )
+    return FULL
+
+
+def _replace_content(window, args):
+    """Replace an image, properties or network window's content (upstream answers 500)."""
+    data = check_data_list(args)
+    if data[0].get("type") not in (None, window["type"]):
+        raise PaneError(
+            f"'data[0].type' must be {window['type']} to update this window", "data[0].type"
+        )
+    opts = require_dict(args, "opts")
+    window["content"] = data[0].get("content")
+    _apply_opts(window, opts)
+    return FULL
+
+
+def _apply_opts(window, opts):
+    changed = {}
+    for key, value in opts.items():
+        if value is not None:
+            window[key] = title_of(opts) if key == "title" else value
+            changed[key] = window[key]
+    return changed
+
+
+def _is_missing(value):
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _update_plot(window, args):
+    content = window["content"]
+    traces = content.setdefault("data", [])
+    if traces and traces[0].get("type") not in UPDATABLE_TRACES:
+        raise PaneError(gate_message(window), "win")
+    layout = require_dict(args, "layout")
+    opts = require_dict(args, "opts")
+    legend = opts.get("legend")
+    if legend is not None and not isinstance(legend, list):
+        raise PaneError("'opts.legend' must be a list of names", "opts.legend")
+    data = args.get("data")
+    if data is not None:
+        data = check_data_list(args) if data != [] else []
+    name = args.get("name")
+    delete = bool(args.get("delete"))
+    append = bool(args.get("append"))
+
+    targets = [i for i, t in enumerate(traces) if name is None or t.get("name") == name]
+    plan = None
+    if name is None and data is None:
+        plan = "opts"
+    elif delete:
+        plan = "delete"
+    elif not data:
+        raise PaneError("'data' must hold the traces to update", "data")
+    elif name is not None and len(data) != 1:
+        raise PaneError("with 'name', 'data' must hold exactly one trace", "data")
+    elif not targets and data[0].get("type") == "heatmap":
+        plan = "add_heatmap"
+    elif len(targets) == 1 and traces[targets[0]].get("type") == "heatmap":
+        check_heatmap_update(traces[targets[0]], data[0], args.get("updateDir"))
+        plan = "heatmap"
+    elif not targets:
+        plan = "inject"
+    else:
+        if len(data) < len(targets):
+            raise PaneError(
+                f"'data' has {len(data)} traces but {len(targets)} traces are to be updated",
+                "data",
+            )
+        for n in range(len(targets)):
+            for axis in ("x", "y"):
+                if not isinstance(data[n].get(axis), list):
+                    raise PaneError(f"'data[{n}].{axis}' must be a list", f"data[{n}].{axis}")
+        plan = "traces"
+
+    # Validation is over: from here on nothing raises.
+    for key, value in layout.items():
+        if value is not None:
+            content.setdefault("layout", {})[key] = value
+    props = _apply_opts(window, opts)
+    if legend is not None:
+        for trace, label in zip(traces, legend, strict=False):
+            trace["name"] = label
+
+    if plan == "opts":
+        return FULL
+    if plan == "delete":
+        for idx in reversed(targets):
+            del traces[idx]
+        return FULL
+    if plan == "add_heatmap":
+        traces.append(data[0])
+        return FULL
+    if plan == "heatmap":
+        merge_heatmap(traces[targets[0]], data[0], args.get("updateDir"), append)
+        return FULL
+    if plan == "inject":
+        new = data if name is None else [dict(data[0], name=name)]
+        traces.extend(new)
+        if len(new) == 1 and legend is None:
+            return {"kind": "new_trace", "trace": new[0], "props": props, "layout": layout}
+        return FULL
+
+    extended = []
+    for n, idx in enumerate(targets):
+        new = data[n]
+        if all(_is_missing(v) for v in new["x"]):
+            continue
+        trace = traces[idx]
+        delta = {"index": idx}
+        for axis in ("x", "y", "z"):
+            if axis == "z" and not isinstance(new.get("z"), list):
+                continue
+            if append and isinstance(trace.get(axis), list):
+                trace[axis].extend(new[axis])
+            else:
+                trace[axis] = list(new[axis])
+            delta[axis] = new[axis]
+        color = (
+            (new.get("marker") or {}).get("color") if isinstance(new.get("marker"), dict) else None
+        )
+        if color is not None:
+            marker = trace.setdefault("marker", {})
+            new_colors = color if isinstance(color, list) else [color]
+            if append and isinstance(marker.get("color"), list):
+                marker["color"].extend(new_colors)
+            else:
+                marker["color"] = list(new_colors) if append else color
+            delta["marker_color"] = new_colors
+        extended.append(delta)
+    if not append or legend is not None:
+        return FULL
+    return {"kind": "append_traces", "traces": extended, "props": props, "layout": layout}
+
+
+_HANDLERS = {
+    "text": _update_text,
+    "image_history": _update_image_history,
+    "embeddings": _update_embeddings,
+    "plot": _update_plot,
+    "image": _replace_content,
+    "properties": _replace_content,
+    "network": _replace_content,
+}

@@ -1,0 +1,104 @@
+"""Upstream's event channel for the visdom 0.2.4 client: raw websocket /vis_socket and
+its polling fallback /vis_socket_wrap (protocol sections 2.15 and 7.5)."""
+
+import json
+import threading
+import time
+
+from flask import Blueprint, current_app, jsonify, request
+from simple_websocket import ConnectionClosed
+
+from ..blueprints.errors import ApiError, parse_body
+from ..extensions import sock
+from .clients import COOKIE, Connection
+
+bp = Blueprint("vis_socket", __name__)
+
+ALIVE = json.dumps({"command": "alive", "data": "vis_alive"})
+POLL_TIMEOUT = 15.0
+
+
+def _registry():
+    return current_app.extensions["visdom_clients"]
+
+
+def _echo(registry, message):
+    """Upstream's only client command: send the frame back to every upstream client."""
+    text = json.dumps(message)
+    for conn in registry.connections():
+        try:
+            conn.send(text)
+        except Exception:  # noqa: BLE001 - a dead peer is dropped on its next delivery
+            pass
+
+
+@sock.route("/vis_socket", bp=bp)
+def vis_socket(ws):
+    """Upstream client websocket: `alive` on open, then event dicts for its envs."""
+    registry = _registry()
+    lock = threading.Lock()
+
+    def send(text):
+        with lock:
+            ws.send(text)
+
+    conn = registry.add(Connection(request.cookies.get(COOKIE), send=send))
+    try:
+        send(ALIVE)
+        while True:
+            raw = ws.receive()
+            try:
+                message = json.loads(raw)
+            except (TypeError, ValueError):
+                continue
+            if isinstance(message, dict) and message.get("cmd") == "echo":
+                _echo(registry, message)
+    except ConnectionClosed:
+        pass
+    finally:
+        registry.remove(conn.sid)
+
+
+def _sweep(registry):
+    now = time.monotonic()
+    for conn in registry.connections():
+        if conn.queue is not None and now - conn.last_poll > POLL_TIMEOUT:
+            registry.remove(conn.sid)
+
+
+@bp.post("/vis_socket_wrap")
+def vis_socket_wrap():
+    """Polling fallback: no sid opens a channel; `query` drains it (oldest first)."""
+    body = parse_body()
+    registry = _registry()
+    _sweep(registry)
+    sid = body.get("sid")
+    if sid is None:
+        conn = registry.add(Connection(request.cookies.get(COOKIE)))
+        conn.last_poll = time.monotonic()
+        conn.send(ALIVE)
+        return jsonify({"success": True, "sid": conn.sid})
+    if not isinstance(sid, str):
+        raise ApiError("'sid' must be a string", "sid")
+    conn = registry.get(sid)
+    if conn is None or conn.queue is None:
+        return jsonify({"success": False, "reason": "closed"})
+    conn.last_poll = time.monotonic()
+    kind = body.get("message_type")
+    if kind == "query":
+        messages = []
+        while not conn.queue.empty():
+            messages.append(conn.queue.get_nowait())
+        return jsonify({"success": True, "messages": messages})
+    if kind == "send":
+        raw = body.get("message")
+        if raw is None:
+            return jsonify({"success": False, "reason": "no msg"})
+        try:
+            message = json.loads(raw) if isinstance(raw, str) else raw
+        except ValueError:
+            raise ApiError("'message' is not valid JSON", "message") from None
+        if isinstance(message, dict) and message.get("cmd") == "echo":
+            _echo(registry, message)
+        return jsonify({"success": True})
+    return jsonify({"success": False, "reason": "invalid"})

@@ -1,0 +1,27 @@
+"""The store: envs, windows and views in memory, persisted under the env path."""
+
+from flask import current_app
+
+from .errors import StoreError
+from .names import escape_eid
+from .store import Store
+
+__all__ = ["Store", "StoreError", "escape_eid", "get_store", "init_app"]
+
+
+def init_app(app):
+    """Create the app's store from its config and start autosaving."""
+    store = Store(
+        app.config["ENV_PATH"],
+        eager=app.config["EAGER_DATA_LOADING"],
+        save_interval=app.config["SAVE_INTERVAL"],
+        save_duty=app.config["SAVE_DUTY"],
+    )
+    store.start_autosave()
+    app.extensions["visdom_store"] = store
+    return store
+
+
+def get_store():
+    """Return the current app's store."""
+    return current_app.extensions["visdom_store"]

@@ -1,0 +1,178 @@
+"""Files on disk: env snapshots in upstream's format, per-env journals, saved views.
+
+This is the only module that touches the file system. Layout under env_path:
+
+    <eid>.json             snapshot, upstream's {"jsons", "reload"} (+ "visdom_seq")
+    view/layouts.json      saved views, a raw JSON string as upstream stores it
+    .journal/<eid>.log     one JSON line per change since the snapshot (seq-numbered)
+    .journal/<eid>.old     the previous journal while a snapshot is being written
+
+A change is appended to the journal before the request is answered, so it survives a
+crash of the server process; journals are fsynced on the autosave tick. Snapshots are
+written atomically (temp file, fsync, rename) and replace the journal.
+"""
+
+import json
+import logging
+import os
+import threading
+
+log = logging.getLogger(__name__)
+
+SEQ_KEY = "visdom_seq"
+
+
+def _fsync_dir(path):
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path, text):
+    """Write `text` to `path` so that readers see the old or the new file, never a mix."""
+    directory = os.path.dirname(path)
+    tmp = os.path.join(directory, f".{os.path.basename(path)}.{threading.get_ident()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(directory)
+
+
+class Persistence:
+    """Read and write env files, journals and views under one env path."""
+
+    def __init__(self, env_path):
+        self.env_path = env_path
+        self.journal_dir = os.path.join(env_path, ".journal")
+        self.view_dir = os.path.join(env_path, "view")
+        for path in (env_path, self.journal_dir, self.view_dir):
+            os.makedirs(path, exist_ok=True)
+        self._journals = {}
+        self._lock = threading.Lock()
+
+    def env_file(self, eid):
+        return os.path.join(self.env_path, eid + ".json")
+
+    def _journal(self, eid, suffix=".log"):
+        return os.path.join(self.journal_dir, eid + suffix)
+
+    def list_names(self):
+        """Return the file names in env_path and the journal names (for the startup scan)."""
+        files = sorted(os.listdir(self.env_path))
+        journals = sorted(
+            name[: -len(".log")] + ".json"
+            for name in os.listdir(self.journal_dir)
+            if name.endswith(".log")
+        )
+        return files + [name for name in journals if name not in files]
+
+    def load(self, eid):
+        """Return (snapshot dict or None, journal records newer than the snapshot)."""
+        snapshot, seq = None, 0
+        path = self.env_file(eid)
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                snapshot = json.load(f)
+            if not isinstance(snapshot, dict):
+                raise ValueError(f"{path}: not a JSON object")
+            seq = snapshot.get(SEQ_KEY, 0) if isinstance(snapshot.get(SEQ_KEY), int) else 0
+        records = []
+        for suffix in (".old", ".log"):
+            jpath = self._journal(eid, suffix)
+            if not os.path.exists(jpath):
+                continue
+            with open(jpath, encoding="utf-8") as f:
+                for line in f:
+                    try:
+                        record = json.loads(line)
+                    except ValueError:
+                        log.warning("%s: skipping a torn journal line", jpath)
+                        continue
+                    if record.get("seq", 0) > seq:
+                        records.append(record)
+        records.sort(key=lambda r: r["seq"])
+        return snapshot, records
+
+    def append(self, eid, record):
+        """Append one record to the env's journal (written through to the OS)."""
+        line = json.dumps(record, separators=(",", ":")) + "\n"
+        with self._lock:
+            f = self._journals.get(eid)
+            if f is None:
+                f = self._journals[eid] = open(self._journal(eid), "a", encoding="utf-8")  # noqa: SIM115
+        f.write(line)
+        f.flush()
+
+    def sync_journals(self):
+        """fsync every open journal (the autosave tick)."""
+        with self._lock:
+            files = list(self._journals.values())
+        for f in files:
+            try:
+                os.fsync(f.fileno())
+            except (OSError, ValueError):
+                pass
+
+    def _close_journal(self, eid):
+        with self._lock:
+            f = self._journals.pop(eid, None)
+        if f is not None:
+            f.close()
+
+    def rotate_journal(self, eid):
+        """Move the journal aside before its records are folded into a snapshot.
+
+        Called with the env locked, so no record is appended meanwhile.
+        """
+        self._close_journal(eid)
+        current, old = self._journal(eid), self._journal(eid, ".old")
+        if not os.path.exists(current):
+            return
+        if os.path.exists(old):
+            # A previous snapshot failed: keep both sets of records.
+            with open(current, encoding="utf-8") as src, open(old, "a", encoding="utf-8") as dst:
+                dst.write(src.read())
+            os.remove(current)
+        else:
+            os.replace(current, old)
+
+    def write_snapshot(self, eid, text):
+        """Write the env file atomically, then drop the journal it replaces."""
+        atomic_write(self.env_file(eid), text)
+        old = self._journal(eid, ".old")
+        if os.path.exists(old):
+            os.remove(old)
+
+    def delete(self, eid):
+        """Remove the env file and journals; return True if an env file existed."""
+        self._close_journal(eid)
+        existed = False
+        for path in (self.env_file(eid), self._journal(eid), self._journal(eid, ".old")):
+            if os.path.exists(path):
+                os.remove(path)
+                existed = existed or path.endswith(".json")
+        return existed
+
+    def read_views(self):
+        path = os.path.join(self.view_dir, "layouts.json")
+        if not os.path.exists(path):
+            return ""
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+
+    def write_views(self, text):
+        atomic_write(os.path.join(self.view_dir, "layouts.json"), text)
+
+    def close(self):
+        self.sync_journals()
+        for eid in list(self._journals):
+            self._close_journal(eid)

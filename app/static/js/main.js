@@ -1,0 +1,106 @@
+// Entry point of the env page: reads the page data, connects the socket, and wires the
+// top bar (env selector, env actions, views, filter) to the window workspace.
+import { api } from './api.js';
+import { EnvActions } from './envactions.js';
+import { EnvSelector } from './envselector.js';
+import { envsFromPath } from './envtree.js';
+import { base, compareUrl, envUrl, page } from './page.js';
+import { connect } from './socket.js';
+import { notify, setOnline } from './status.js';
+import { Views } from './views.js';
+import { Workspace } from './workspace.js';
+
+const readonly = Boolean(page.readonly);
+document.body.classList.toggle('readonly', readonly);
+
+function initialEnvs() {
+  if (Array.isArray(page.compare) && page.compare.length > 1) return page.compare.map(String);
+  if (page.active_env) return [String(page.active_env)];
+  const fromPath = envsFromPath(location.pathname.slice(base.length));
+  return fromPath || ['main'];
+}
+
+const socket = connect();
+const workspace = new Workspace(document.getElementById('grid'), socket, {
+  readonly,
+  onError: (message) => notify(message, 'error'),
+  onChange: () => {
+    const empty = document.getElementById('empty-note');
+    if (empty) empty.hidden = workspace.panes.size > 0;
+    document.body.dataset.windows = String(workspace.panes.size);
+  },
+});
+const selector = new EnvSelector(document.getElementById('env-selector'), { onOpen: navigate });
+const views = new Views(workspace, { readonly });
+new EnvActions(workspace, { open: navigate, refreshEnvs });
+
+let envs = Array.isArray(page.envs) ? page.envs.map(String) : [];
+selector.setEnvs(envs);
+views.setViews(page.views || {});
+
+async function refreshEnvs() {
+  try {
+    envs = (await api.envList()).map(String);
+    selector.setEnvs(envs);
+  } catch (err) {
+    notify(err.message, 'error');
+  }
+}
+
+/** Show env(s) and make the URL shareable (/env/<eid> or /compare/<a+b>). */
+function navigate(eids, push = true) {
+  const target = eids.length > 1 ? compareUrl(eids) : envUrl(eids[0]);
+  if (push && location.pathname !== target) history.pushState({ eids }, '', target);
+  show(eids);
+}
+
+async function show(eids) {
+  selector.setActive(eids);
+  document.body.classList.toggle('compare', eids.length > 1);
+  document.title = `${eids.join(' + ')} - visdom`;
+  const filter = document.getElementById('filter');
+  if (filter && filter.value) {
+    filter.value = '';
+    workspace.setFilter('');
+  }
+  const ok = await workspace.open(eids);
+  views.render();
+  document.body.dataset.loaded = ok ? eids.join('+') : '';
+}
+
+window.addEventListener('popstate', (ev) => {
+  const eids = ev.state?.eids || envsFromPath(location.pathname.slice(base.length)) || ['main'];
+  show(eids);
+});
+
+const filterInput = document.getElementById('filter');
+filterInput?.addEventListener('input', () => workspace.setFilter(filterInput.value));
+
+socket.on('connect', () => {
+  setOnline(true);
+  // First connect and every reconnect: (re)join and resync the windows.
+  if (workspace.eids.length) {
+    workspace.open(workspace.eids).then((ok) => {
+      if (ok) document.body.dataset.loaded = workspace.eids.join('+');
+    });
+    refreshEnvs();
+  } else {
+    const eids = initialEnvs();
+    history.replaceState({ eids }, '', location.href);
+    show(eids);
+  }
+});
+socket.on('disconnect', () => setOnline(false));
+socket.on('connect_error', () => setOnline(false));
+socket.on('window', (msg) => workspace.onWindow(msg));
+socket.on('window_update', (msg) => workspace.onWindowUpdate(msg));
+socket.on('close', (msg) => workspace.onClose(msg));
+socket.on('layout', (msg) => workspace.onLayout(msg));
+socket.on('env_list', (msg) => {
+  envs = (msg?.envs || []).map(String);
+  selector.setEnvs(envs);
+});
+socket.on('views', (msg) => views.setViews(msg?.views || {}));
+
+setOnline(false);
+window.visdomPage = { workspace, socket, navigate };

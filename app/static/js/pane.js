@@ -1,0 +1,152 @@
+// One window: the grid item element, its title bar (title, download, close) and a body
+// rendered by the pane module registered for the window's type.
+import { paneType } from './panes/registry.js';
+
+const TYPING = new Set(['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON', 'OPTION']);
+
+export class Pane {
+  /**
+   * @param {object} win the window object (upstream §3)
+   * @param {object} host {readonly, canClose(), canSend(), send(win, extra),
+   *   close(win), emit(event, payload)}
+   */
+  constructor(win, host) {
+    this.host = host;
+    this.win = win;
+    this.module = null;
+    this.view = null;
+    this.el = document.createElement('div');
+    this.el.className = 'grid-stack-item';
+    this.el.dataset.win = win.id;
+    this.el.visdomPane = this;
+    this.frame = document.createElement('div');
+    this.frame.className = 'grid-stack-item-content pane';
+    this.frame.tabIndex = 0;
+    this.bar = document.createElement('div');
+    this.bar.className = 'pane-bar';
+    this.titleEl = document.createElement('span');
+    this.titleEl.className = 'pane-title';
+    this.buttons = document.createElement('span');
+    this.buttons.className = 'pane-buttons';
+    this.bar.append(this.titleEl, this.buttons);
+    this.body = document.createElement('div');
+    this.body.className = 'pane-body';
+    this.frame.append(this.bar, this.body);
+    this.el.append(this.frame);
+
+    this.frame.addEventListener('mousedown', () => this.focus());
+    this.frame.addEventListener('keydown', (ev) => this.onKey(ev));
+    this.resizeObserver = new ResizeObserver(() => this.view?.resize?.());
+    this.resizeObserver.observe(this.body);
+    this.render(win);
+  }
+
+  get id() {
+    return this.win.id;
+  }
+
+  get title() {
+    return typeof this.win.title === 'string' ? this.win.title : String(this.win.title ?? '');
+  }
+
+  focus() {
+    if (document.activeElement && this.frame.contains(document.activeElement)) return;
+    this.frame.focus({ preventScroll: true });
+  }
+
+  /** Show a full window object; reuse the body when the type did not change. */
+  render(win) {
+    const mod = paneType(win.type);
+    this.win = win;
+    this.el.dataset.type = win.type;
+    this.titleEl.textContent = this.title;
+    this.titleEl.title = this.title;
+    if (this.module === mod && this.view) {
+      this.view.update(win);
+    } else {
+      this.view?.destroy?.();
+      this.body.replaceChildren();
+      this.module = mod;
+      this.view = mod.mount(this.body, win, this.context());
+    }
+    this.renderButtons();
+  }
+
+  /** Apply a window_update delta; return false when the pane cannot (caller resyncs). */
+  applyDelta(delta) {
+    if (delta.props) {
+      Object.assign(this.win, delta.props);
+      if ('title' in delta.props) {
+        this.titleEl.textContent = this.title;
+        this.titleEl.title = this.title;
+      }
+    }
+    if (!this.view?.applyDelta) return false;
+    const ok = this.view.applyDelta(delta);
+    if (ok && delta.contentID) this.win.contentID = delta.contentID;
+    return ok;
+  }
+
+  context() {
+    return {
+      readonly: this.host.readonly,
+      win: () => this.win,
+      send: (extra) => {
+        if (this.host.canSend()) this.host.send(this.win.id, extra);
+      },
+      emit: (event, payload) => this.host.emit(event, payload),
+      focus: () => this.focus(),
+      title: () => this.title || this.win.id,
+    };
+  }
+
+  renderButtons() {
+    this.buttons.replaceChildren();
+    for (const format of this.view?.downloads || []) {
+      this.buttons.append(
+        button(`pane-button pane-download`, format.toUpperCase(), `Download as ${format}`, () =>
+          this.view.download(format),
+        ),
+      );
+    }
+    if (this.host.canClose()) {
+      const close = button('pane-button pane-close', '\u00d7', 'Close window', () =>
+        this.host.close(this.win.id),
+      );
+      close.dataset.action = 'close';
+      this.buttons.append(close);
+    }
+  }
+
+  onKey(ev) {
+    if (TYPING.has(ev.target.tagName) || ev.target.isContentEditable) return;
+    if (this.view?.keys === false) return;
+    this.host.canSend() &&
+      this.host.send(this.win.id, { event_type: 'KeyPress', key: ev.key, key_code: ev.keyCode });
+    if (ev.key.startsWith('Arrow') || ev.key === ' ') ev.preventDefault();
+  }
+
+  resize() {
+    this.view?.resize?.();
+  }
+
+  destroy() {
+    this.resizeObserver.disconnect();
+    this.view?.destroy?.();
+    this.view = null;
+  }
+}
+
+function button(className, label, title, onClick) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = className;
+  b.textContent = label;
+  b.title = title;
+  b.addEventListener('mousedown', (ev) => ev.stopPropagation());
+  b.addEventListener('click', (ev) => {
+    ev.stopPropagation();
+    onClick();
+  });
+  return b;
+}

@@ -1,0 +1,132 @@
+// Network windows (vis.graph): nodes and edges drawn as SVG after a small force layout.
+import { downloadText, fileName } from './download.js';
+
+const NS = 'http://www.w3.org/2000/svg';
+const SIZE = 1000;
+const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2',
+  '#7f7f7f', '#bcbd22', '#17becf'];
+
+function svgEl(tag, attrs = {}) {
+  const el = document.createElementNS(NS, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  return el;
+}
+
+/** Fruchterman-Reingold positions in [0, SIZE]^2 for n nodes and index pairs. */
+export function forceLayout(n, links, iterations = 200) {
+  const pos = Array.from({ length: n }, (_, i) => {
+    const a = (2 * Math.PI * i) / Math.max(n, 1);
+    return { x: SIZE / 2 + (SIZE / 3) * Math.cos(a), y: SIZE / 2 + (SIZE / 3) * Math.sin(a) };
+  });
+  if (n < 2) return pos;
+  const k = Math.sqrt((SIZE * SIZE) / n) * 0.6;
+  let temp = SIZE / 10;
+  for (let it = 0; it < iterations; it++) {
+    const disp = pos.map(() => ({ x: 0, y: 0 }));
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        const dx = pos[i].x - pos[j].x || 0.01;
+        const dy = pos[i].y - pos[j].y || 0.01;
+        const d = Math.max(Math.hypot(dx, dy), 0.01);
+        const f = (k * k) / d;
+        disp[i].x += (dx / d) * f;
+        disp[i].y += (dy / d) * f;
+        disp[j].x -= (dx / d) * f;
+        disp[j].y -= (dy / d) * f;
+      }
+    }
+    for (const [a, b] of links) {
+      const dx = pos[a].x - pos[b].x;
+      const dy = pos[a].y - pos[b].y;
+      const d = Math.max(Math.hypot(dx, dy), 0.01);
+      const f = (d * d) / k;
+      disp[a].x -= (dx / d) * f;
+      disp[a].y -= (dy / d) * f;
+      disp[b].x += (dx / d) * f;
+      disp[b].y += (dy / d) * f;
+    }
+    for (let i = 0; i < n; i++) {
+      const d = Math.max(Math.hypot(disp[i].x, disp[i].y), 0.01);
+      pos[i].x += (disp[i].x / d) * Math.min(d, temp);
+      pos[i].y += (disp[i].y / d) * Math.min(d, temp);
+      pos[i].x = Math.min(SIZE - 30, Math.max(30, pos[i].x));
+      pos[i].y = Math.min(SIZE - 30, Math.max(30, pos[i].y));
+    }
+    temp *= 0.97;
+  }
+  return pos;
+}
+
+function label(text, x, y, mode, cls) {
+  const t = svgEl('text', { x, y, class: `${cls} label-${mode === true ? 'on' : 'hover'}` });
+  t.textContent = String(text);
+  return t;
+}
+
+function draw(svg, w) {
+  const content = w.content || {};
+  const nodes = Array.isArray(content.nodes) ? content.nodes : [];
+  const edges = Array.isArray(content.edges) ? content.edges : [];
+  const index = new Map(nodes.map((node, i) => [node?.name, i]));
+  const links = edges
+    .map((e) => [index.get(e?.source), index.get(e?.target), e])
+    .filter(([a, b]) => a !== undefined && b !== undefined);
+  const pos = forceLayout(nodes.length, links);
+  const showV = w.showVertexLabels ?? 'hover';
+  const showE = w.showEdgeLabels ?? 'hover';
+  svg.replaceChildren();
+  const defs = svgEl('defs');
+  const marker = svgEl('marker', {
+    id: `arrow-${w.contentID || 'x'}`, viewBox: '0 0 10 10', refX: 22, refY: 5,
+    markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse',
+  });
+  marker.append(svgEl('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'net-arrow' }));
+  defs.append(marker);
+  svg.append(defs);
+  for (const [a, b, e] of links) {
+    const g = svgEl('g', { class: 'net-edge' });
+    const line = svgEl('line', { x1: pos[a].x, y1: pos[a].y, x2: pos[b].x, y2: pos[b].y });
+    if (w.directed) line.setAttribute('marker-end', `url(#${marker.id})`);
+    g.append(line);
+    if (e.label != null && showE !== false) {
+      const mx = (pos[a].x + pos[b].x) / 2;
+      const my = (pos[a].y + pos[b].y) / 2;
+      g.append(label(e.label, mx, my, showE, 'net-edge-label'));
+    }
+    svg.append(g);
+  }
+  nodes.forEach((node, i) => {
+    const g = svgEl('g', { class: 'net-node' });
+    const color = COLORS[Math.abs(Number(node?.club) || 0) % COLORS.length];
+    const circle = svgEl('circle', { cx: pos[i].x, cy: pos[i].y, r: 14, fill: color });
+    const tip = svgEl('title');
+    tip.textContent = String(node?.label ?? node?.name ?? i);
+    circle.append(tip);
+    g.append(circle);
+    if (showV !== false) {
+      g.append(label(node?.label ?? node?.name ?? i, pos[i].x + 16, pos[i].y - 16, showV, 'net-node-label'));
+    }
+    svg.append(g);
+  });
+}
+
+function mount(body, win, ctx) {
+  const svg = svgEl('svg', {
+    class: 'network-pane', viewBox: `0 0 ${SIZE} ${SIZE}`, preserveAspectRatio: 'xMidYMid meet',
+  });
+  body.append(svg);
+  const view = {
+    downloads: ['svg'],
+    update(w) {
+      draw(svg, w);
+    },
+    download() {
+      const src = new XMLSerializer().serializeToString(svg);
+      downloadText(src, fileName(ctx.title(), 'svg'), 'image/svg+xml');
+    },
+  };
+  view.update(win);
+  return view;
+}
+
+export default { type: 'network', size: [20, 20], mount };

@@ -1,0 +1,30 @@
+// Pane types by window `type`. Each module exports a default object
+//   {type, size: [w, h] in grid units, mount(body, win, ctx) -> view}
+// where view has update(win), and optionally applyDelta(delta) -> bool, resize(),
+// downloads: [format...], download(format), destroy(), keys (false: no KeyPress).
+import embeddings from './embeddings.js';
+import image from './image.js';
+import network from './network.js';
+import plot from './plot.js';
+import properties from './properties.js';
+import text from './text.js';
+import unknown from './unknown.js';
+
+const registry = new Map();
+
+export function register(mod, ...aliases) {
+  registry.set(mod.type, mod);
+  for (const alias of aliases) registry.set(alias, mod);
+}
+
+register(plot);
+register(image, 'image_history');
+register(text);
+register(properties);
+register(network);
+register(embeddings);
+
+/** The pane module for a window type (a placeholder for types this UI does not know). */
+export function paneType(type) {
+  return registry.get(type) || unknown;
+}

@@ -1,0 +1,22 @@
+"""gunicorn settings so that plain `gunicorn wsgi:app` can hold websockets.
+
+Flask-SocketIO runs in threading mode: the gthread worker gives each connection a
+thread, and a single process keeps one in-memory store (scale out with a message queue,
+see docs). Override anything on the command line, e.g. `gunicorn -b 0.0.0.0:8097 wsgi:app`.
+"""
+
+import os
+
+bind = [os.environ.get("VISDOM_BIND", f"127.0.0.1:{os.environ.get('VISDOM_PORT', '8097')}")]
+worker_class = "gthread"
+workers = 1
+threads = int(os.environ.get("VISDOM_THREADS", "100"))
+timeout = 0
+graceful_timeout = 5
+
+
+def worker_exit(server, worker):
+    """Write pending env snapshots when the worker stops."""
+    from app.__main__ import _close_store
+
+    _close_store(server, worker)
