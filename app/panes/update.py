@@ -103,16 +103,18 @@ def _replace_content(window, args):
             f"'data[0].type' must be {window['type']} to update this window", "data[0].type"
         )
     opts = require_dict(args, "opts")
+    title_of(opts)  # validate before anything changes
     window["content"] = data[0].get("content")
     _apply_opts(window, opts)
     return FULL
 
 
 def _apply_opts(window, opts):
+    title = title_of(opts)  # raises before any key is copied
     changed = {}
     for key, value in opts.items():
         if value is not None:
-            window[key] = title_of(opts) if key == "title" else value
+            window[key] = title if key == "title" else value
             changed[key] = window[key]
     return changed
 
@@ -128,6 +130,7 @@ def _update_plot(window, args):
         raise PaneError(gate_message(window), "win")
     layout = require_dict(args, "layout")
     opts = require_dict(args, "opts")
+    title_of(opts)  # validate before the layout is merged
     legend = opts.get("legend")
     if legend is not None and not isinstance(legend, list):
         raise PaneError("'opts.legend' must be a list of names", "opts.legend")
