@@ -1,6 +1,7 @@
 // The window grid: gridstack with upstream's units (100 columns; a row is 5 px plus a
 // 10 px gutter), so the `reload` layout items of upstream env files place windows the same.
-const { GridStack } = window.GridStack;
+// gridstack-all.js (UMD, loaded as a classic script) defines the GridStack class globally.
+const GridStack = window.GridStack?.GridStack || window.GridStack;
 
 export const COLUMNS = 100;
 export const ROW_PX = 15;

@@ -4,7 +4,6 @@
 import { sanitizedFragment } from './sanitize.js';
 
 const NS = 'http://www.w3.org/2000/svg';
-const SIZE = 1000;
 const MIN_REGION = 22;
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2',
   '#7f7f7f', '#bcbd22', '#17becf'];
@@ -38,7 +37,7 @@ function mount(body, win, ctx) {
   const hint = document.createElement('span');
   hint.className = 'emb-hint';
   tools.append(back, hint);
-  const svg = svgEl('svg', { viewBox: `0 0 ${SIZE} ${SIZE}`, class: 'emb-plot' });
+  const svg = svgEl('svg', { class: 'emb-plot' });
   const detail = document.createElement('div');
   detail.className = 'emb-detail';
   root.append(tools, svg, detail);
@@ -73,12 +72,16 @@ function mount(body, win, ctx) {
     const ys = data.map((d) => Number(d?.position?.[1]) || 0);
     const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
     const [y0, y1] = [Math.min(...ys), Math.max(...ys)];
-    const sx = (v) => 40 + ((v - x0) / (x1 - x0 || 1)) * (SIZE - 80);
-    const sy = (v) => SIZE - 40 - ((v - y0) / (y1 - y0 || 1)) * (SIZE - 80);
+    // Draw in the pane's pixels so that points keep their size.
+    const width = Math.max(svg.clientWidth, 50);
+    const height = Math.max(svg.clientHeight, 50);
+    svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+    const sx = (v) => 12 + ((v - x0) / (x1 - x0 || 1)) * (width - 24);
+    const sy = (v) => height - 12 - ((v - y0) / (y1 - y0 || 1)) * (height - 24);
     points = data.map((d, i) => ({ d, x: sx(xs[i]), y: sy(ys[i]) }));
     for (const p of points) {
       const c = svgEl('circle', {
-        cx: p.x, cy: p.y, r: 7, class: 'emb-point',
+        cx: p.x, cy: p.y, r: 5, class: 'emb-point',
         fill: COLORS[Math.abs(Number(p.d?.group) || 0) % COLORS.length],
       });
       const tip = svgEl('title');
@@ -130,6 +133,9 @@ function mount(body, win, ctx) {
     update(next) {
       w = next;
       draw();
+    },
+    resize() {
+      if (!lasso) draw();
     },
   };
   draw();

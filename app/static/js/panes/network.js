@@ -63,21 +63,24 @@ function label(text, x, y, mode, cls) {
   return t;
 }
 
-function draw(svg, w) {
+function draw(svg, w, layout) {
   const content = w.content || {};
   const nodes = Array.isArray(content.nodes) ? content.nodes : [];
-  const edges = Array.isArray(content.edges) ? content.edges : [];
-  const index = new Map(nodes.map((node, i) => [node?.name, i]));
-  const links = edges
-    .map((e) => [index.get(e?.source), index.get(e?.target), e])
-    .filter(([a, b]) => a !== undefined && b !== undefined);
-  const pos = forceLayout(nodes.length, links);
+  const { links, pos: unit } = layout;
+  // Lay out in SIZE units, draw in the pane's pixels so that labels keep their size.
+  const width = Math.max(svg.clientWidth, 50);
+  const height = Math.max(svg.clientHeight, 50);
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  const pos = unit.map((p) => ({
+    x: 20 + ((p.x - 30) / (SIZE - 60)) * (width - 40),
+    y: 20 + ((p.y - 30) / (SIZE - 60)) * (height - 40),
+  }));
   const showV = w.showVertexLabels ?? 'hover';
   const showE = w.showEdgeLabels ?? 'hover';
   svg.replaceChildren();
   const defs = svgEl('defs');
   const marker = svgEl('marker', {
-    id: `arrow-${w.contentID || 'x'}`, viewBox: '0 0 10 10', refX: 22, refY: 5,
+    id: `arrow-${w.contentID || 'x'}`, viewBox: '0 0 10 10', refX: 20, refY: 5,
     markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse',
   });
   marker.append(svgEl('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'net-arrow' }));
@@ -98,34 +101,51 @@ function draw(svg, w) {
   nodes.forEach((node, i) => {
     const g = svgEl('g', { class: 'net-node' });
     const color = COLORS[Math.abs(Number(node?.club) || 0) % COLORS.length];
-    const circle = svgEl('circle', { cx: pos[i].x, cy: pos[i].y, r: 14, fill: color });
+    const circle = svgEl('circle', { cx: pos[i].x, cy: pos[i].y, r: 8, fill: color });
     const tip = svgEl('title');
     tip.textContent = String(node?.label ?? node?.name ?? i);
     circle.append(tip);
     g.append(circle);
     if (showV !== false) {
-      g.append(label(node?.label ?? node?.name ?? i, pos[i].x + 16, pos[i].y - 16, showV, 'net-node-label'));
+      g.append(label(node?.label ?? node?.name ?? i, pos[i].x + 9, pos[i].y - 9, showV, 'net-node-label'));
     }
     svg.append(g);
   });
 }
 
+/** Node positions (SIZE units) and edges as index pairs, for one network content. */
+function computeLayout(w) {
+  const content = w.content || {};
+  const nodes = Array.isArray(content.nodes) ? content.nodes : [];
+  const edges = Array.isArray(content.edges) ? content.edges : [];
+  const index = new Map(nodes.map((node, i) => [node?.name, i]));
+  const links = edges
+    .map((e) => [index.get(e?.source), index.get(e?.target), e])
+    .filter(([a, b]) => a !== undefined && b !== undefined);
+  return { links, pos: forceLayout(nodes.length, links) };
+}
+
 function mount(body, win, ctx) {
-  const svg = svgEl('svg', {
-    class: 'network-pane', viewBox: `0 0 ${SIZE} ${SIZE}`, preserveAspectRatio: 'xMidYMid meet',
-  });
+  const svg = svgEl('svg', { class: 'network-pane', preserveAspectRatio: 'xMidYMid meet' });
   body.append(svg);
+  let w = win;
+  let layout = computeLayout(win);
   const view = {
     downloads: ['svg'],
-    update(w) {
-      draw(svg, w);
+    update(next) {
+      w = next;
+      layout = computeLayout(next);
+      draw(svg, w, layout);
+    },
+    resize() {
+      draw(svg, w, layout);
     },
     download() {
       const src = new XMLSerializer().serializeToString(svg);
       downloadText(src, fileName(ctx.title(), 'svg'), 'image/svg+xml');
     },
   };
-  view.update(win);
+  draw(svg, w, layout);
   return view;
 }
 

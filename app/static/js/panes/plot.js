@@ -1,12 +1,13 @@
 // Plot windows: plotly.js (2-D, 3-D, webgl traces). Appends extend traces in place.
 import { fileName } from './download.js';
+import { fixTrace, layoutForPlotly } from './plotcompat.js';
 
 const { Plotly } = window;
 const CONFIG = { displaylogo: false, responsive: false, showSendToCloud: false };
 
 /** The stored layout, fitted to the pane (size comes from the pane, not the layout). */
 function paneLayout(layout) {
-  const out = { ...(layout || {}) };
+  const out = layoutForPlotly(layout);
   delete out.width;
   delete out.height;
   out.autosize = true;
@@ -24,6 +25,7 @@ function mount(body, win, ctx) {
     const content = w.content || {};
     const data = Array.isArray(content.data) ? content.data : [];
     content.data = data;
+    data.forEach(fixTrace);
     const layout = paneLayout(content.layout);
     const fn = react ? Plotly.react : Plotly.newPlot;
     drawn = drawn.then(() => (alive ? fn(gd, data, layout, CONFIG) : null)).catch(report);
@@ -73,16 +75,16 @@ function mount(body, win, ctx) {
         queue(async () => {
           for (const g of extend(traces)) await Plotly.extendTraces(gd, g.update, g.indices);
           if (delta.layout && Object.keys(delta.layout).length) {
-            await Plotly.relayout(gd, delta.layout);
+            await Plotly.relayout(gd, layoutForPlotly(delta.layout));
           }
         });
         return true;
       }
       if (delta.kind === 'new_trace' && delta.trace) {
         queue(async () => {
-          await Plotly.addTraces(gd, delta.trace);
+          await Plotly.addTraces(gd, fixTrace(delta.trace));
           if (delta.layout && Object.keys(delta.layout).length) {
-            await Plotly.relayout(gd, delta.layout);
+            await Plotly.relayout(gd, layoutForPlotly(delta.layout));
           }
         });
         return true;
