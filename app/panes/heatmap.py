@@ -33,6 +33,8 @@ def check_heatmap_update(trace, new, direction):
                 f"the heatmap has {len(z)} rows but the new columns have {len(dz)}", "data[0].z"
             )
     old_labels, new_labels = trace.get(axis), new.get(axis)
+    if new_labels is not None and not isinstance(new_labels, list):
+        raise PaneError(f"'data[0].{axis}' must be a list of {what} names", f"data[0].{axis}")
     if (old_labels is None) != (new_labels is None):
         raise PaneError(
             f"label mismatch: the heatmap and the update must both name their {what} or neither",
