@@ -35,7 +35,7 @@ $(UPSTREAM_VENV)/.installed: | check-tools
 	test -x $(UPSTREAM_VENV)/bin/python || $(PYTHON) -m venv $(UPSTREAM_VENV)
 	$(UPSTREAM_VENV)/bin/python -m pip install -q --upgrade pip
 	$(UPSTREAM_VENV)/bin/python -m pip install -q "setuptools==75.8.0" "wheel==0.45.1"
-	$(UPSTREAM_VENV)/bin/python -m pip install -q --no-build-isolation "visdom==0.2.4"
+	$(UPSTREAM_VENV)/bin/python -m pip install -q --no-build-isolation "visdom==0.2.4" "matplotlib==3.11.2" "plotly==7.1.0"
 	touch $@
 
 upstream: $(UPSTREAM_VENV)/.installed

@@ -1,6 +1,7 @@
 """Shared fixtures: a real server process on a free port with a temporary env path."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -54,6 +55,7 @@ class LiveServer:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -77,7 +79,8 @@ class LiveServer:
     def stop(self, kill=False):
         if self.proc and self.proc.poll() is None:
             if kill:
-                self.proc.kill()
+                # The whole process group: the gunicorn master and its worker die at once.
+                os.killpg(self.proc.pid, signal.SIGKILL)
             else:
                 self.proc.terminate()
             try:

@@ -55,6 +55,8 @@ def parse_body():
 @bp.app_errorhandler(PaneError)
 @bp.app_errorhandler(StoreError)
 def handle_api_error(exc):
+    if getattr(exc, "plain", False):
+        return current_app.response_class(exc.message, status=exc.status, mimetype="text/plain")
     return error_response(exc.message, exc.status, exc.field)
 
 

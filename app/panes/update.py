@@ -35,6 +35,11 @@ def apply_update(window, args):
     handler = _HANDLERS.get(wtype)
     if handler is None:
         raise PaneError(gate_message(window), "win")
+    if wtype != "plot" and args.get("data") is None:
+        # update_window_opts on a non-plot window (upstream answers 500): options only.
+        _apply_opts(window, require_dict(args, "opts"))
+        window["contentID"] = new_content_id()
+        return FULL
     change = handler(window, args)
     window["contentID"] = new_content_id()
     return change

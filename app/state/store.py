@@ -152,7 +152,7 @@ class Store:
             window = env.jsons.get(win)
             if window is None:
                 if not args.get("append"):
-                    raise StoreError("win does not exist", "win", 404)
+                    raise StoreError("win does not exist", "win", 404, plain=True)
                 window = build_window(args, win)
                 env.put(window)
                 self._record(env, "window", window=window)
