@@ -1,0 +1,146 @@
+"""Shared pieces of every builder: the request type, opts checks and the plot layout."""
+
+import logging
+import numbers
+from typing import NamedTuple
+
+from ..errors import bad_type, bad_value
+
+logger = logging.getLogger("visdom_client")
+
+
+class Request(NamedTuple):
+    """One HTTP request to make: the endpoint (e.g. "events") and its JSON body."""
+
+    endpoint: str
+    body: dict
+
+
+def is_number(value):
+    """Return True for real numbers (bool excluded)."""
+    return isinstance(value, numbers.Number) and not isinstance(value, bool)
+
+
+def prepare_opts(opts, argument="opts"):
+    """Return a validated copy of opts: None title dropped, numeric title made a string."""
+    if opts is None:
+        return {}
+    if not isinstance(opts, dict):
+        raise bad_type(argument, "a dict or None", opts)
+    opts = dict(opts)
+    title = opts.get("title")
+    if "title" in opts and title is None:
+        del opts["title"]
+    elif is_number(title):
+        opts["title"] = str(title)
+    check_opts(opts)
+    return opts
+
+
+def _check_string(opts, key):
+    value = opts.get(key)
+    if value and not isinstance(value, str):
+        raise bad_type(f"opts['{key}']", "a string", value)
+
+
+def _check_range(opts, key, low, high, low_inclusive=True):
+    value = opts.get(key)
+    if not value:
+        return
+    if not is_number(value):
+        raise bad_type(f"opts['{key}']", "a number", value)
+    above = value >= low if low_inclusive else value > low
+    if not above or (high is not None and value > high):
+        bound = "[" if low_inclusive else "("
+        raise bad_value(f"opts['{key}']", f"a number in {bound}{low}, {high or 'inf'}]", value)
+
+
+def check_opts(opts):
+    """Validate the generic opts the way the upstream client does, with clear errors."""
+    for key in ("title", "color", "colormap", "mode", "markersymbol"):
+        _check_string(opts, key)
+    _check_range(opts, "markersize", 0, None, low_inclusive=False)
+    _check_range(opts, "markerborderwidth", 0, None)
+    _check_range(opts, "jpgquality", 0, 100, low_inclusive=False)
+    _check_range(opts, "opacity", 0, 1)
+    _check_range(opts, "fps", 0, None, low_inclusive=False)
+    for key in ("columnnames", "rownames"):
+        value = opts.get(key)
+        if value and not isinstance(value, list):
+            raise bad_type(f"opts['{key}']", "a list", value)
+
+
+def scrub(value):
+    """Drop None values from (nested) dicts; lists and other values are kept as they are."""
+    if not isinstance(value, dict):
+        return value
+    return {k: scrub(v) for k, v in value.items() if v is not None}
+
+
+_AXIS_FIELDS = ("type", "label", "tickmin", "tickmax", "tickvals", "ticklabels", "tick", "tickfont")
+
+
+def _has_range(opts, axis):
+    # Upstream's test: `(tickmin and tickmax) is not None`, so tickmin=0 still counts.
+    return (opts.get(axis + "tickmin") and opts.get(axis + "tickmax")) is not None
+
+
+def _axis(opts, axis, is3d):
+    if not any(opts.get(axis + f) for f in _AXIS_FIELDS):
+        return None
+    has_range = _has_range(opts, axis)
+    result = {
+        "type": opts.get(axis + "type"),
+        "title": opts.get(axis + "label"),
+        "range": [opts.get(axis + "tickmin"), opts.get(axis + "tickmax")] if has_range else None,
+        "tickvals": opts.get(axis + "tickvals"),
+        "ticktext": opts.get(axis + "ticklabels"),
+    }
+    if is3d:
+        step = opts.get(axis + "tickstep")
+        span = (opts.get(axis + "tickmax"), opts.get(axis + "tickmin"))
+        result["nticks"] = (span[0] - span[1]) / step if has_range and step is not None else None
+    else:
+        result["dtick"] = opts.get(axis + "tickstep")
+        result["showticklabels"] = opts.get(axis + "tick")
+    result["tickfont"] = opts.get(axis + "tickfont")
+    return result
+
+
+def layout_from_opts(opts, is3d=False):
+    """Build the plotly layout for a plot window from its opts."""
+    layout = {
+        "showlegend": opts.get("showlegend", "legend" in opts),
+        "title": opts.get("title"),
+        "margin": {
+            "l": opts.get("marginleft", 0 if is3d else 60),
+            "r": opts.get("marginright", 60),
+            "t": opts.get("margintop", 20 if is3d else 60),
+            "b": opts.get("marginbottom", 0 if is3d else 60),
+        },
+    }
+    if is3d:
+        layout["scene"] = {a + "axis": _axis(opts, a, True) for a in "xyz"}
+    else:
+        layout["xaxis"] = _axis(opts, "x", False)
+        layout["yaxis"] = _axis(opts, "y", False)
+    if opts.get("stacked"):
+        layout["barmode"] = "stack"
+    extra = (opts.get("layoutopts") or {}).get("plotly")
+    if extra:
+        layout.update(extra)
+    return scrub(layout)
+
+
+def window_body(data, win, env, opts, layout=None):
+    """Return the standard body {data, win, eid, [layout], opts} of a window request."""
+    body = {"data": data, "win": win, "eid": env}
+    if layout is not None:
+        body["layout"] = layout
+    body["opts"] = opts
+    return body
+
+
+def plot_request(data, win, env, opts, is3d=False):
+    """Return the /events request that creates a plot window."""
+    return Request("events", window_body(data, win, env, opts, layout_from_opts(opts, is3d)))

@@ -1,0 +1,195 @@
+"""Line, stem and quiver builders, expressed as scatter traces."""
+
+import math
+import numbers
+
+import numpy as np
+
+from ..errors import bad_value
+from .arrays import require_ndim, require_numeric, to_array
+from .common import Request, is_number, layout_from_opts, prepare_opts
+from .traces import UPDATE_MODES, remove_trace, scatter
+
+
+def line(Y, X=None, win=None, env=None, opts=None, update=None, name=None, first_append=False):
+    """Return the request drawing (or updating) one line per column of Y."""
+    if update not in UPDATE_MODES:
+        raise bad_value("update", "one of None, 'append', 'replace', 'remove'", repr(update))
+    if update == "remove":
+        return remove_trace(win, env, name, opts)
+    fast = _single_point_append(Y, X, win, env, opts, update, name, first_append)
+    if fast is not None:
+        return fast
+    if update is not None and X is None:
+        raise bad_value("X", "the x-values of the points to add (update needs X)", "None")
+    Y = require_numeric(require_ndim(to_array(Y, "Y"), "Y", (1, 2)), "Y")
+    if Y.shape[-1] == 0:
+        raise bad_value("Y", "at least one line (a non-empty last dimension)", f"shape {Y.shape}")
+    if X is None:
+        X = np.linspace(0, 1, Y.shape[0])
+    else:
+        X = require_numeric(require_ndim(to_array(X, "X"), "X", (1, 2)), "X")
+    if Y.ndim == 2 and X.ndim == 1:
+        X = np.tile(X, (Y.shape[1], 1)).transpose()
+    if X.shape != Y.shape:
+        raise bad_value("X", f"the shape of Y {Y.shape}", f"shape {X.shape}")
+    opts = _line_opts(opts)
+    if Y.ndim == 1:
+        points = np.column_stack((X, Y))
+        labels = None
+    else:
+        points = np.column_stack((X.ravel(order="F"), Y.ravel(order="F")))
+        labels = np.repeat(np.arange(1, Y.shape[1] + 1), Y.shape[0])
+    return scatter(points, labels, win, env, opts, update, name, first_append)
+
+
+def _line_opts(opts):
+    opts = prepare_opts(opts)
+    opts.setdefault("markers", False)
+    opts.setdefault("fillarea", False)
+    opts["mode"] = "lines+markers" if opts.get("markers") else "lines"
+    return opts
+
+
+_PLAIN_OPTS = {"title", "xlabel", "ylabel", "legend", "showlegend", "markers", "fillarea", "mode"}
+_PLAIN_OPTS |= {"markersymbol", "markersize", "markerborderwidth", "width", "height"}
+
+
+def _scalar(value):
+    """Return (python number, dtype) for a scalar or 1-element array/list, else None."""
+    if isinstance(value, np.ndarray):
+        if value.shape not in ((1,), ()):
+            return None
+        if not (np.issubdtype(value.dtype, np.integer) or value.dtype == np.float64):
+            return None
+        return value.reshape(-1)[0].item(), value.dtype
+    if isinstance(value, (list, tuple)):
+        if len(value) != 1:
+            return None
+        value = value[0]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, np.floating | np.integer) and is_number(value):
+            return _scalar(np.asarray([value]))
+        return None
+    return value, (np.dtype(np.int64) if isinstance(value, numbers.Integral) else np.float64)
+
+
+def _single_point_append(Y, X, win, env, opts, update, name, first_append):
+    """Build a one-point line append without numpy work, or return None if not applicable.
+
+    Training loops call this tens of thousands of times; the result is identical to the
+    general path.
+    """
+    if update != "append" or X is None or win is None:
+        return None
+    if opts and not _PLAIN_OPTS.issuperset(opts):
+        return None
+    y, x = _scalar(Y), _scalar(X)
+    if y is None or x is None:
+        return None
+    if np.promote_types(x[1], y[1]).kind == "f":
+        xv, yv = float(x[0]), float(y[0])
+    else:
+        xv, yv = int(x[0]), int(y[0])
+    opts = _line_opts(opts)
+    opts.setdefault("markersymbol", "dot")
+    opts.setdefault("markersize", 10)
+    opts.setdefault("markerborderwidth", 0.5)
+    legend = opts.get("legend") if "legend" in opts else None
+    if legend is not None and (not isinstance(legend, (list, tuple)) or not legend):
+        return None
+    trace_name = legend[0] if legend is not None else (name if name is not None else "1")
+    trace = {
+        "x": [None if isinstance(xv, float) and math.isnan(xv) else xv],
+        "y": [None if isinstance(yv, float) and math.isnan(yv) else yv],
+        "name": trace_name,
+        "type": "scatter",
+        "mode": opts["mode"],
+        "textposition": "right",
+        "line": {},
+        "marker": {
+            "size": opts["markersize"],
+            "symbol": opts["markersymbol"],
+            "line": {"color": "#000000", "width": opts["markerborderwidth"]},
+        },
+    }
+    if opts.get("fillarea"):
+        trace["fill"] = "tonexty"
+    layout = layout_from_opts(opts) if first_append else {}
+    body = {"data": [trace], "win": win, "eid": env, "layout": layout, "opts": opts}
+    body["name"] = name
+    body["append"] = True
+    return Request("update", body)
+
+
+def stem(X, Y=None, win=None, env=None, opts=None):
+    """Return the request drawing a stem plot of the columns of X (timestamps Y)."""
+    X = require_numeric(require_ndim(np.squeeze(to_array(X, "X")), "X", (1, 2)), "X")
+    if X.ndim == 1:
+        X = X[:, None]
+    Y = np.arange(1, X.shape[0] + 1) if Y is None else require_numeric(to_array(Y, "Y"), "Y")
+    if Y.ndim == 1:
+        Y = Y[:, None]
+    if Y.shape[0] != X.shape[0] or Y.shape[1] not in (1, X.shape[1]):
+        raise bad_value("Y", f"{X.shape[0]} rows and 1 or {X.shape[1]} columns", f"{Y.shape}")
+    if Y.shape[1] < X.shape[1]:
+        Y = np.tile(Y, (1, X.shape[1]))
+    zeros = np.zeros(Y.shape)
+    nans = np.full(Y.shape, np.nan)
+    rows, cols = X.shape
+    X = np.column_stack((zeros, X, nans)).reshape((rows * 3, cols))
+    Y = np.column_stack((Y, Y, nans)).reshape((rows * 3, cols))
+    points = np.column_stack((Y.flatten(), X.flatten()))
+    labels = np.tile(np.arange(1, cols + 1), rows * 3)
+    opts = prepare_opts(opts)
+    opts["mode"] = "lines"
+    return scatter(points, labels, win, env, opts)
+
+
+def quiver(X, Y, gridX=None, gridY=None, win=None, env=None, opts=None):
+    """Return the request drawing arrows (X[i,j], Y[i,j]) at grid points, as line segments."""
+    X = require_numeric(require_ndim(to_array(X, "X"), "X", (2,)), "X")
+    Y = require_numeric(require_ndim(to_array(Y, "Y"), "Y", (2,)), "Y")
+    if Y.shape != X.shape:
+        raise bad_value("Y", f"the shape of X {X.shape}", f"shape {Y.shape}")
+    n, m = X.shape
+    gx = (
+        np.broadcast_to(np.arange(n)[:, None], (n, m))
+        if gridX is None
+        else to_array(gridX, "gridX")
+    )
+    gy = (
+        np.broadcast_to(np.arange(m)[None, :], (n, m))
+        if gridY is None
+        else to_array(gridY, "gridY")
+    )
+    for arg, grid in (("gridX", gx), ("gridY", gy)):
+        if grid.shape != X.shape:
+            raise bad_value(arg, f"the shape of X {X.shape}", f"shape {grid.shape}")
+    opts = prepare_opts(opts)
+    opts["mode"] = "lines"
+    opts.setdefault("arrowheads", True)
+    norm = opts.get("normalize", False)
+    if norm:
+        if not is_number(norm) or norm <= 0:
+            raise bad_value("opts['normalize']", "a positive number", repr(norm))
+        longest = np.sqrt(np.add(np.multiply(X, X), np.multiply(Y, Y))).max()
+        X = X / (longest / norm)
+        Y = Y / (longest / norm)
+    nans = np.full(n * m, np.nan)
+    tip_x, tip_y = gx + X, gy + Y
+    seg_x = np.column_stack((gx.flatten(), tip_x.flatten(), nans)).reshape(-1)
+    seg_y = np.column_stack((gy.flatten(), tip_y.flatten(), nans)).reshape(-1)
+    points = np.column_stack((seg_x, seg_y))
+    if opts["arrowheads"]:
+        alpha, beta = 0.33, 0.33  # head length and half-width, relative to the arrow
+        x_beta, y_beta = (X + 1e-5) * beta, (Y + 1e-5) * beta
+        left_x = np.add(-alpha * np.add(X, y_beta), tip_x)
+        right_x = np.add(-alpha * np.add(X, -y_beta), tip_x)
+        left_y = np.add(-alpha * np.add(Y, -x_beta), tip_y)
+        right_y = np.add(-alpha * np.add(Y, x_beta), tip_y)
+        head_x = np.column_stack((left_x.flatten(), tip_x.flatten(), right_x.flatten(), nans))
+        head_y = np.column_stack((left_y.flatten(), tip_y.flatten(), right_y.flatten(), nans))
+        heads = np.column_stack((head_x.reshape(-1), head_y.reshape(-1)))
+        points = np.concatenate((points, heads), axis=0)
+    return scatter(points, None, win, env, opts)
