@@ -1,0 +1,146 @@
+"""Fixtures for the HTTP API tests: an app on temporary paths and a raw-JSON poster."""
+
+import json
+import os
+
+import pytest
+
+from app import create_app
+
+
+@pytest.fixture(autouse=True)
+def clean_environ(monkeypatch):
+    """Keep the developer's VISDOM_* variables out of the tests."""
+    for name in list(os.environ):
+        if name.startswith("VISDOM_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def env_path(tmp_path):
+    path = tmp_path / "envs"
+    path.mkdir()
+    return str(path)
+
+
+@pytest.fixture
+def make_app(tmp_path, env_path):
+    """Build apps with extra settings; their stores are closed at teardown."""
+    apps = []
+
+    def make(**settings):
+        config = {
+            "TESTING": True,
+            "ENV_PATH": env_path,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            # No autosave tick during a test: files change only when a test says so.
+            "SAVE_INTERVAL": 3600,
+        }
+        config.update(settings)
+        app = create_app(config)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.extensions["visdom_store"].close()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def store(app):
+    return app.extensions["visdom_store"]
+
+
+@pytest.fixture
+def post(client):
+    """POST a body as raw text with no JSON content type, like the upstream client."""
+
+    def send(path, body=None, **kwargs):
+        data = body if isinstance(body, (str, bytes)) else json.dumps(body or {})
+        return client.post(path, data=data, **kwargs)
+
+    return send
+
+
+@pytest.fixture
+def plot(post):
+    """Create a line plot window; return its id."""
+
+    def make(win="L", eid="main", names=("a",), title="loss"):
+        traces = [
+            {"x": [0, 1], "y": [1, 2], "name": n, "type": "scatter", "mode": "lines"} for n in names
+        ]
+        body = {
+            "eid": eid,
+            "win": win,
+            "data": traces,
+            "layout": {"title": title},
+            "opts": {"title": title},
+        }
+        response = post("/events", body)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response.get_data(as_text=True)
+
+    return make
+
+
+def files_under(path):
+    """Return {relative path: bytes} for every file under path."""
+    found = {}
+    for root, _dirs, names in os.walk(path):
+        for name in names:
+            full = os.path.join(root, name)
+            with open(full, "rb") as f:
+                found[os.path.relpath(full, path)] = f.read()
+    return found
+
+
+@pytest.fixture
+def snapshot(store, tmp_path):
+    """Return everything stored: env ids, windows, layouts, views, and every file."""
+
+    def take():
+        envs = {}
+        for eid in store.env_ids():
+            try:
+                envs[eid] = store.env_content(eid)
+            except ValueError as exc:  # an unreadable env file: its status is the content
+                envs[eid] = str(exc)
+        return {
+            "envs": envs,
+            "order": store.env_ids(),
+            "views": store.views(),
+            "files": files_under(str(tmp_path)),
+        }
+
+    return take
+
+
+def _error_of(response, status=None, field=None):
+    """Assert a JSON error response (never a 500) and return its body."""
+    assert response.status_code < 500, response.get_data(as_text=True)
+    assert 400 <= response.status_code
+    if status is not None:
+        assert response.status_code == status, response.get_data(as_text=True)
+    body = json.loads(response.get_data(as_text=True))
+    assert isinstance(body["error"], str) and body["error"]
+    assert body["status"] == response.status_code
+    if field is not None:
+        assert body.get("field") == field, body
+    return body
+
+
+@pytest.fixture
+def error_of():
+    """The JSON error checker: error_of(response, status=None, field=None) -> body."""
+    return _error_of
