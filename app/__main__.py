@@ -138,6 +138,11 @@ def serve_gunicorn(make_app, host, port, threads):
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["users"]:  # `python -m app users add|remove|list|passwd|role|token ...`
+        from .auth.cli import main as users_main
+
+        return users_main(argv[1:])
     args = build_parser().parse_args(argv)
     config = overrides(args)
     if "LOGGING_LEVEL" in config:
@@ -154,6 +159,10 @@ def main(argv=None):
     from . import create_app, load_settings
 
     settings = load_settings(config)
+    if settings["ENABLE_LOGIN"]:  # upstream: credentials from VISDOM_* or a terminal prompt
+        from .auth.startup import startup_login
+
+        config.update(startup_login(settings))
     host = bind_host(settings)
     port = settings["PORT"]
     if host in ALL_INTERFACES and not settings["ENABLE_LOGIN"]:

@@ -25,6 +25,15 @@ DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "LOGIN_RATE_LIMIT": 10,  # failed logins per minute per address
+    # Login (app/security.py): accounts file (default <instance>/users.json), how long a
+    # login lasts, upstream's VISDOM_COOKIE (the value of a new secret key), extra origins
+    # allowed to make changes ("https://a.example,https://b.example"), how many reverse
+    # proxies to trust for X-Forwarded-For/-Proto/-Host/-Port (0: none), and the CSP header.
+    "USERS_FILE": None,
+    "LOGIN_LIFETIME_DAYS": 30,
+    "COOKIE": None,
+    "ALLOWED_ORIGINS": "",
+    "PROXY_FIX": 0,
 }
 
 # Settings that VISDOM_<NAME> can set, with the type to parse the string into.
@@ -47,6 +56,12 @@ _TYPES = {
     "SECRET_KEY": str,
     "LOGIN_RATE_LIMIT": int,
     "SESSION_COOKIE_SECURE": bool,
+    "USERS_FILE": str,
+    "LOGIN_LIFETIME_DAYS": int,
+    "COOKIE": str,
+    "ALLOWED_ORIGINS": str,
+    "PROXY_FIX": int,
+    "CONTENT_SECURITY_POLICY": str,
 }
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -1,0 +1,1 @@
+"""Accounts, login views, tokens and the users CLI (wired up by app.security.init_app)."""

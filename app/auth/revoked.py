@@ -1,0 +1,50 @@
+"""Logins that were ended by logout, kept until their cookies would have expired anyway."""
+
+import json
+import os
+import threading
+import time
+
+from . import files
+
+FILENAME = "revoked_logins.json"
+
+
+class RevokedLogins:
+    """A set of login ids (the nonce inside a session or login cookie) that are no longer valid.
+
+    Stored in the instance folder so that a logout survives a restart and is seen by every
+    worker process.
+    """
+
+    def __init__(self, instance_path, lifetime):
+        self.path = os.path.join(instance_path, FILENAME)
+        self.lifetime = lifetime
+        self._lock = threading.RLock()
+        self._stamp = None
+        self._ids = {}
+
+    def _current(self):
+        stamp = files.mtime(self.path)
+        if stamp != self._stamp:
+            data = files.read_json(self.path, {})
+            with self._lock:
+                self._ids = data if isinstance(data, dict) else {}
+                self._stamp = stamp
+        return self._ids
+
+    def is_revoked(self, login_id):
+        return login_id in self._current()
+
+    def revoke(self, login_id):
+        """Mark `login_id` as ended; forget entries older than the cookie lifetime."""
+        if not login_id:
+            return
+        now = time.time()
+        with self._lock:
+            data = dict(self._current())
+            data = {k: v for k, v in data.items() if v > now}
+            data[login_id] = now + self.lifetime
+            files.write_private(self.path, json.dumps(data))
+            self._ids = data
+            self._stamp = files.mtime(self.path)
