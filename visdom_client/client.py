@@ -122,6 +122,8 @@ class Visdom(PlotMixin, MediaMixin):
         self._transport = Transport(
             root, proxies, username, self.password, self.raise_exceptions, timeout
         )
+        if token:
+            self._transport.session.headers["Authorization"] = f"Bearer {token}"
         if username:
             self._transport.login()
         if nonblocking:

@@ -1,0 +1,83 @@
+"""Client-test helpers: one server per module, window lookups, a browser stand-in."""
+
+import os
+import shutil
+import tempfile
+import time
+
+import pytest
+import requests
+import socketio
+
+from tests.conftest import LiveServer
+
+
+@pytest.fixture(scope="module")
+def shared_server():
+    """A real server shared by the tests of one module (each test uses its own env)."""
+    root = tempfile.mkdtemp(prefix="visdom-client-")
+    path = os.path.join(root, "envs")
+    os.makedirs(path)
+    server = LiveServer(path).start()
+    yield server
+    server.stop()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def eid(request):
+    """A fresh env name per test."""
+    return "c_" + request.node.name.replace("[", "_").replace("]", "").replace("-", "_")[:60]
+
+
+def env_windows(server, eid):
+    """Return {win id: window} as the server stores it (GET /api/env/<eid>)."""
+    response = requests.get(f"{server.url}/api/env/{eid}", timeout=10)
+    if response.status_code == 404:
+        return {}
+    response.raise_for_status()
+    return {w["id"]: w for w in response.json()["windows"]}
+
+
+def wait_for(predicate, timeout=10.0, interval=0.05):
+    """Poll until predicate() is truthy; return its last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
+
+
+class Browser:
+    """A Socket.IO client acting as the browser: joins an env, sends browser events."""
+
+    def __init__(self, server, eid):
+        self.eid = eid
+        self.sio = socketio.Client()
+        self.sio.connect(server.root, socketio_path=f"{server.base_url}/socket.io".strip("/"))
+        self.sio.call("join_env", {"eid": eid})
+
+    def send(self, target, event_type, **fields):
+        payload = {"eid": self.eid, "target": target, "event_type": event_type, **fields}
+        return self.sio.call("browser_event", payload, timeout=10)
+
+    def close_window(self, win):
+        return self.sio.call("close_window", {"eid": self.eid, "win": win}, timeout=10)
+
+    def close(self):
+        self.sio.disconnect()
+
+
+@pytest.fixture
+def browser_factory():
+    opened = []
+
+    def make(server, eid):
+        b = Browser(server, eid)
+        opened.append(b)
+        return b
+
+    yield make
+    for b in opened:
+        b.close()
