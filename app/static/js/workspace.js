@@ -16,6 +16,7 @@ export class Workspace {
     this.panes = new Map();
     this.reload = {};
     this.filter = null;
+    this.snapshot = {};
     this.loading = null;
     this.resyncTimer = null;
     this.grid = new Grid(gridEl, {
@@ -200,8 +201,17 @@ export class Workspace {
         re = new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
       }
     }
+    if (re && !this.filter) {
+      // Remember where every window is, so that clearing the filter puts them back.
+      this.snapshot = {};
+      for (const pane of this.panes.values()) {
+        const l = this.grid.layoutOf(pane.el);
+        if (l) this.snapshot[pane.id] = l;
+      }
+    }
     this.filter = re;
     this.refilter(true);
+    if (!re) this.snapshot = {};
   }
 
   refilter(changed = false) {
@@ -210,7 +220,7 @@ export class Workspace {
       const inGrid = this.grid.has(pane.el);
       if (this.matches(pane) && !inGrid) {
         pane.el.classList.remove('filtered');
-        const saved = this.reload[pane.id];
+        const saved = this.savedLayout(pane);
         this.grid.add(pane.el, saved || this.grid.sizeFor(pane.win, paneType(pane.win.type).size));
         pane.resize();
       } else if (!this.matches(pane) && inGrid) this.hide(pane);
@@ -221,15 +231,23 @@ export class Workspace {
       this.grid.pack(shown.map((p) => ({ el: p.el, ...this.grid.layoutOf(p.el) })));
     } else {
       // Clearing the filter puts every window back where the saved layout has it.
-      for (const pane of order) if (this.reload[pane.id]) this.grid.move(pane.el, this.reload[pane.id]);
+      for (const pane of order) {
+        const saved = this.savedLayout(pane);
+        if (saved) this.grid.move(pane.el, saved);
+      }
     }
     this.onChange();
+  }
+
+  /** Where a pane belongs when no filter is active (null: nowhere in particular). */
+  savedLayout(pane) {
+    return this.reload[pane.id] || this.snapshot?.[pane.id] || null;
   }
 
   /** Panes in the order of their saved layout (top to bottom, left to right), then the rest. */
   savedOrder() {
     const panes = [...this.panes.values()];
-    const key = (p) => this.reload[p.id] || this.grid.layoutOf(p.el) || { x: 1e9, y: 1e9 };
+    const key = (p) => this.savedLayout(p) || this.grid.layoutOf(p.el) || { x: 1e9, y: 1e9 };
     return panes.sort((a, b) => key(a).y - key(b).y || key(a).x - key(b).x);
   }
 
