@@ -37,7 +37,9 @@ def browser():
     """Launch Debian's Chromium once for the whole session."""
     if not os.path.exists(CHROMIUM):
         if os.environ.get("VISDOM_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"Chromium is required (VISDOM_REQUIRE_BROWSER=1) but {CHROMIUM} is missing")
+            pytest.fail(
+                f"Chromium is required (VISDOM_REQUIRE_BROWSER=1) but {CHROMIUM} is missing"
+            )
         pytest.skip(f"Chromium not found at {CHROMIUM} (run `make chromium`)")
     from playwright.sync_api import sync_playwright
 

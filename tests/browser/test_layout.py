@@ -2,7 +2,9 @@
 
 import requests
 
-NODE = "(sel) => { const n = document.querySelector(sel).gridstackNode; return [n.x, n.y, n.w, n.h]; }"
+NODE = (
+    "(sel) => { const n = document.querySelector(sel).gridstackNode; return [n.x, n.y, n.w, n.h]; }"
+)
 
 
 def node(ui, win):

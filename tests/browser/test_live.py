@@ -36,9 +36,7 @@ def test_append_extends_trace_in_place(ui):
         "data": [{"x": [3, 4], "y": [5, 6], "name": "a", "type": "scatter"}],
     }
     assert ui.post("update", body) == "L"
-    ui.wait(
-        "document.querySelector('[data-win=L] .plot-pane').data[0].x.length === 5"
-    )
+    ui.wait("document.querySelector('[data-win=L] .plot-pane').data[0].x.length === 5")
     x = page.evaluate("document.querySelector('[data-win=L] .plot-pane').data[0].x")
     assert x == [0, 1, 2, 3, 4]
     # The same pane element (and plot div) is still there: no re-creation, no full redraw.
@@ -47,15 +45,13 @@ def test_append_extends_trace_in_place(ui):
     assert page.evaluate("document.querySelectorAll('[data-win=L]').length") == 1
 
 
-def test_text_append_and_live_close(ui, subscribe):
+def test_text_append_and_live_close(ui):
     ui.text("live3", "T", "first", title="log")
     ui.line("live3", "L", [0, 1], [1, 2], title="keep")
-    page = ui.open("/env/live3")
+    ui.open("/env/live3")
     ui.pane("T").wait_for()
     ui.post("update", {"eid": "live3", "win": "T", "data": [{"content": "second", "type": "text"}]})
-    ui.wait(
-        "document.querySelector('[data-win=T] .text-pane').textContent === 'firstsecond'"
-    )
+    ui.wait("document.querySelector('[data-win=T] .text-pane').textContent === 'firstsecond'")
     assert ui.pane("T").locator(".text-pane br").count() == 1
     ui.post("close", {"eid": "live3", "win": "T"})
     ui.pane("T").wait_for(state="detached")
