@@ -1,0 +1,156 @@
+"""Callbacks: browser events reach handlers; failures are logged; restarts are survived."""
+
+import logging
+import threading
+
+import pytest
+
+from visdom_client import Visdom, VisdomError
+
+from .conftest import wait_for
+
+
+@pytest.fixture
+def vis_for(eid):
+    made = []
+
+    def make(server, **kwargs):
+        client = Visdom(port=server.port, server="http://127.0.0.1", env=eid, **kwargs)
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        client.shutdown()
+
+
+def test_key_press_reaches_the_handler_with_pane_data(live_server, eid, vis_for, browser_factory):
+    vis = vis_for(live_server)
+    vis.text("pad", win="pad")
+    events = []
+    vis.register_event_handler(events.append, "pad")
+    browser = browser_factory(live_server, eid)
+    assert browser.send("pad", "KeyPress", key="a", key_code=65) == {"ok": True}
+    assert wait_for(lambda: events)
+    event = events[0]
+    assert (event["event_type"], event["key"], event["key_code"]) == ("KeyPress", "a", 65)
+    assert (event["target"], event["eid"]) == ("pad", eid)
+    assert event["pane_data"]["content"] == "pad"
+
+
+def test_property_update_and_handlers_are_called_in_order(
+    live_server, eid, vis_for, browser_factory
+):
+    vis = vis_for(live_server)
+    vis.properties([{"type": "number", "name": "lr", "value": "1"}], win="props")
+    values = []
+    vis.register_event_handler(lambda e: values.append(e["value"]), "props")
+    browser = browser_factory(live_server, eid)
+    for value in ("2", "3", "4", "5"):
+        browser.send("props", "PropertyUpdate", propertyId=0, value=value)
+    assert wait_for(lambda: len(values) == 4)
+    assert values == ["2", "3", "4", "5"]
+
+
+def test_events_of_other_windows_and_envs_are_not_delivered(
+    live_server, eid, vis_for, browser_factory
+):
+    vis = vis_for(live_server)
+    vis.text("x", win="a")
+    vis.text("x", win="b")
+    other = vis_for(live_server)
+    other.text("x", win="a", env=eid + "_other")
+    got = []
+    vis.register_event_handler(got.append, "a")
+    browser_factory(live_server, eid + "_other").send("a", "KeyPress", key="x", key_code=88)
+    browser = browser_factory(live_server, eid)
+    browser.send("b", "KeyPress", key="y", key_code=89)
+    browser.send("a", "KeyPress", key="z", key_code=90)
+    assert wait_for(lambda: got)
+    assert [e["key"] for e in wait_for(lambda: got, timeout=0.5)] == ["z"]
+
+
+def test_a_raising_handler_is_logged_and_others_still_run(
+    live_server, eid, vis_for, browser_factory, caplog
+):
+    vis = vis_for(live_server)
+    vis.text("x", win="t")
+    got = []
+
+    def broken(event):
+        raise RuntimeError("handler bug")
+
+    vis.register_event_handler(broken, "t")
+    vis.register_event_handler(got.append, "t")
+    with caplog.at_level(logging.ERROR, logger="visdom_client"):
+        browser_factory(live_server, eid).send("t", "KeyPress", key="q", key_code=81)
+        assert wait_for(lambda: got)
+    assert "handler bug" in caplog.text
+
+
+def test_close_event_from_the_browser(live_server, eid, vis_for, browser_factory):
+    vis = vis_for(live_server)
+    vis.text("bye", win="t")
+    got = []
+    vis.register_event_handler(got.append, "t")
+    browser_factory(live_server, eid).close_window("t")
+    assert wait_for(lambda: got)
+    assert got[0]["event_type"] == "close"
+    assert vis.win_exists("t") is False
+
+
+def test_clear_event_handlers(live_server, eid, vis_for, browser_factory):
+    vis = vis_for(live_server)
+    vis.text("x", win="t")
+    vis.text("x", win="u")
+    got = []
+    vis.register_event_handler(got.append, "t")
+    vis.register_event_handler(got.append, "u")
+    vis.clear_event_handlers("t")
+    browser = browser_factory(live_server, eid)
+    browser.send("t", "KeyPress", key="a", key_code=65)
+    browser.send("u", "KeyPress", key="b", key_code=66)
+    assert wait_for(lambda: got)
+    assert [e["target"] for e in wait_for(lambda: got, timeout=0.5)] == ["u"]
+
+
+def test_handler_env_defaults_to_the_env_the_window_was_drawn_in(
+    live_server, eid, vis_for, browser_factory
+):
+    vis = vis_for(live_server)
+    vis.text("x", win="t", env=eid + "_side")
+    got = []
+    vis.register_event_handler(got.append, "t")
+    browser_factory(live_server, eid + "_side").send("t", "KeyPress", key="s", key_code=83)
+    assert wait_for(lambda: got)
+
+
+def test_reconnects_and_resubscribes_after_server_restart(
+    live_server, eid, vis_for, browser_factory
+):
+    vis = vis_for(live_server, raise_exceptions=False)
+    vis.text("x", win="t")
+    got = []
+    arrived = threading.Event()
+
+    def handler(event):
+        got.append(event["key"])
+        arrived.set()
+
+    vis.register_event_handler(handler, "t")
+    live_server.restart(kill=True)
+    assert wait_for(lambda: vis.text("x", win="t") == "t", timeout=15)
+    listener = vis._events
+    assert listener.wait_connected(15)
+    assert wait_for(lambda: eid in listener.subscribed, timeout=15)
+    browser_factory(live_server, eid).send("t", "KeyPress", key="r", key_code=82)
+    assert arrived.wait(10)
+    assert got == ["r"]
+
+
+def test_handlers_need_the_socket(live_server, vis_for):
+    vis = vis_for(live_server, use_incoming_socket=False)
+    with pytest.raises(VisdomError, match="use_incoming_socket"):
+        vis.register_event_handler(print, "t")
+    with pytest.raises(TypeError, match="handler"):
+        vis_for(live_server).register_event_handler("not callable", "t")
