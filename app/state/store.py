@@ -279,10 +279,13 @@ class Store:
 
     def fork_env(self, prev_eid, eid):
         """Copy env `prev_eid` to `eid` (replacing it) and save it at once."""
-        src, _ = self._get(prev_eid)
-        with src.lock:
-            self._open(src)
-            data = clone({"jsons": src.jsons, "reload": src.reload})
+        try:
+            src, _ = self._get(prev_eid)
+            with src.lock:
+                self._open(src)
+                data = clone({"jsons": src.jsons, "reload": src.reload})
+        except StoreError as exc:  # the error is about the source: name its field
+            raise StoreError(exc.message, "prev_eid", exc.status) from None
         dst, _ = self._get(eid, create=True)
         with dst.lock:
             self._load(dst)
