@@ -34,6 +34,7 @@ DEFAULTS = {
     "COOKIE": None,
     "ALLOWED_ORIGINS": "",
     "PROXY_FIX": 0,
+    "PASSWORD_HASH_METHOD": None,  # werkzeug's default (scrypt)
 }
 
 # Settings that VISDOM_<NAME> can set, with the type to parse the string into.
@@ -62,6 +63,7 @@ _TYPES = {
     "ALLOWED_ORIGINS": str,
     "PROXY_FIX": int,
     "CONTENT_SECURITY_POLICY": str,
+    "PASSWORD_HASH_METHOD": str,
 }
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -254,7 +254,7 @@ def _configure(app):
 
 
 def _accounts(app):
-    users = UserStore(startup.users_file(app.config))
+    users = UserStore(startup.users_file(app.config), app.config.get("PASSWORD_HASH_METHOD"))
     if app.config.get("ENABLE_LOGIN"):
         user = app.config.get("STARTUP_USER") or startup.from_environ()
         if user:

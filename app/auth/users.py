@@ -26,9 +26,6 @@ ROLES = ("viewer", "editor")
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 TOKEN_RE = re.compile(r"^vt_([0-9a-f]{12})_([A-Za-z0-9_-]{20,})$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
-# A real hash to check against when the user does not exist, so that an unknown name
-# costs as much time as a wrong password.
-_DUMMY_HASH = generate_password_hash("not a password")
 
 
 class UserError(ValueError):
@@ -98,8 +95,11 @@ class UserStore:
     line take effect in a running server without a restart.
     """
 
-    def __init__(self, path):
+    def __init__(self, path, method=None):
         self.path = path
+        # None: werkzeug's default (scrypt). Tests use a cheap one.
+        self.method = method
+        self._dummy = None
         self._lock = threading.Lock()
         self._stamp = None
         self._data = {"users": {}}
@@ -153,7 +153,11 @@ class UserStore:
         The time taken does not reveal whether the user exists.
         """
         record = self._records().get(name) if isinstance(name, str) else None
-        stored = record["password"] if record else _DUMMY_HASH
+        if record is None and self._dummy is None:
+            # A real hash to check when the user does not exist, so that an unknown name
+            # costs as much time as a wrong password.
+            self._dummy = self._hash("not a password")
+        stored = record["password"] if record else self._dummy
         ok = check_password_hash(stored, secret if isinstance(secret, str) else "")
         return self._user(name, record) if ok and record else None
 
@@ -169,6 +173,11 @@ class UserStore:
             if entry and hmac.compare_digest(entry["hash"], digest):
                 return self._user(name, record)
         return None
+
+    def _hash(self, secret):
+        if self.method:
+            return generate_password_hash(secret, method=self.method)
+        return generate_password_hash(secret)
 
     # in-memory accounts -----------------------------------------------------------------------
 
@@ -209,7 +218,7 @@ class UserStore:
             if name in users:
                 raise UserError(f"user {name!r} already exists")
             users[name] = {
-                "password": generate_password_hash(client_hash(password)),
+                "password": self._hash(client_hash(password)),
                 "role": role,
                 "created": _now(),
                 "tokens": {},
@@ -231,7 +240,7 @@ class UserStore:
         if not password:
             raise UserError("the password must not be empty")
         with self._editing() as users:
-            self._existing(users, name)["password"] = generate_password_hash(client_hash(password))
+            self._existing(users, name)["password"] = self._hash(client_hash(password))
 
     def set_role(self, name, role):
         check_role(role)
