@@ -17,8 +17,10 @@ FULL = {"kind": "full"}
 
 def gate_message(window):
     """Return upstream's refusal text for a window whose type cannot be updated."""
-    traces = window.get("content", {}).get("data") or []
-    was = traces[0].get("type") if traces else "empty"
+    content = window.get("content")
+    traces = content.get("data") if isinstance(content, dict) else None
+    traces = traces if isinstance(traces, list) else []
+    was = traces[0].get("type") if traces and isinstance(traces[0], dict) else "empty"
     return (
         "win is not scatter, heatmap, custom, image_history, embeddings, or text; "
         f"was {window.get('type') if window.get('type') != 'plot' else was}"
@@ -35,6 +37,7 @@ def apply_update(window, args):
     handler = _HANDLERS.get(wtype)
     if handler is None:
         raise PaneError(gate_message(window), "win")
+    _check_stored(window)
     if wtype != "plot" and args.get("data") is None:
         # update_window_opts on a non-plot window (upstream answers 500): options only.
         _apply_opts(window, require_dict(args, "opts"))
@@ -43,6 +46,31 @@ def apply_update(window, args):
     change = handler(window, args)
     window["contentID"] = new_content_id()
     return change
+
+
+def _check_stored(window):
+    """Refuse a stored window whose content has the wrong shape (/win_data stores anything)."""
+    wtype, content = window.get("type"), window.get("content")
+    if wtype == "plot":
+        traces = content.get("data", []) if isinstance(content, dict) else None
+        ok = (
+            isinstance(traces, list)
+            and all(isinstance(t, dict) for t in traces)
+            and isinstance(content.get("layout", {}), dict)
+        )
+    elif wtype == "image_history":
+        ok = isinstance(content, list)
+    elif wtype == "embeddings":
+        ok = isinstance(content, dict) and isinstance(window.get("old_content", []), list)
+    else:
+        ok = True
+    if not ok:
+        raise PaneError(
+            f"window '{window.get('id')}' holds malformed {wtype} content and cannot be "
+            "updated; replace it with /events or /win_data",
+            "win",
+            409,
+        )
 
 
 def _update_text(window, args):
