@@ -377,3 +377,30 @@ def test_compare_legend_escapes_env_names():
     assert "&lt;script&gt;" in legend["content"]
     assert legend["rows"] == [["0", "<script>x</script>"], ["1", "b"]]
     json.dumps(merged)  # everything in it is JSON data
+
+
+# -- windows stored by /win_data with malformed content ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "window",
+    [
+        {"id": "W", "type": "plot"},
+        {"id": "W", "type": "plot", "content": {"data": "x"}},
+        {"id": "W", "type": "plot", "content": {"data": [1]}},
+        {"id": "W", "type": "image_history", "content": "x"},
+        {"id": "W", "type": "embeddings", "content": [1]},
+    ],
+)
+def test_malformed_stored_window_is_refused_with_409_and_not_changed(window):
+    before = copy.deepcopy(window)
+    with pytest.raises(PaneError) as info:
+        apply_update(window, {"data": [{"x": [1], "y": [1], "type": "scatter"}], "append": True})
+    assert info.value.status == 409 and info.value.field == "win"
+    assert window == before
+
+
+def test_gate_message_of_a_window_with_odd_content():
+    with pytest.raises(PaneError) as info:
+        apply_update({"id": "W", "type": "mystery", "content": "s"}, {"data": []})
+    assert info.value.message.endswith("was mystery")
