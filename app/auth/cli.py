@@ -3,7 +3,8 @@
 import sys
 
 import click
-from flask import current_app
+from flask import current_app, has_app_context
+from flask.cli import ScriptInfo
 
 from .startup import users_file
 from .users import ROLES, UserError, UserStore
@@ -12,7 +13,8 @@ from .users import ROLES, UserError, UserStore
 def _store(ctx):
     if isinstance(ctx.obj, UserStore):
         return ctx.obj
-    return UserStore(users_file(current_app.config))
+    app = current_app if has_app_context() else ctx.ensure_object(ScriptInfo).load_app()
+    return UserStore(users_file(app.config), app.config.get("PASSWORD_HASH_METHOD"))
 
 
 def _read_password(from_stdin):
@@ -126,5 +128,6 @@ def main(argv):
     """Run `python -m app users ...` with the same settings the server would use."""
     from .. import load_settings
 
-    store = UserStore(users_file(load_settings()))
+    settings = load_settings()
+    store = UserStore(users_file(settings), settings.get("PASSWORD_HASH_METHOD"))
     return users_cli.main(args=list(argv), prog_name="python -m app users", obj=store)
