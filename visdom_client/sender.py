@@ -104,6 +104,8 @@ class BackgroundSender:
                 if self._failing:
                     self._failing = False
                     logger.warning("visdom: server reachable again; sending resumed")
+                    if isinstance(self.error, ConnectionError):
+                        self.error = None  # retried until it went through: nothing lost
                 return True
             except ConnectionError as exc:
                 self._record(exc)
