@@ -69,9 +69,11 @@ class Persistence:
         """Return the file names in env_path and the journal names (for the startup scan)."""
         files = sorted(os.listdir(self.env_path))
         journals = sorted(
-            name[: -len(".log")] + ".json"
-            for name in os.listdir(self.journal_dir)
-            if name.endswith(".log")
+            {
+                name[: -len(".log")] + ".json"
+                for name in os.listdir(self.journal_dir)
+                if name.endswith((".log", ".old"))  # .old alone: a snapshot write failed
+            }
         )
         return files + [name for name in journals if name not in files]
 
