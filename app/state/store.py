@@ -40,6 +40,7 @@ class Store:
         self._lock = threading.Lock()
         self._envs = {}
         self._views_lock = threading.Lock()
+        self._write_lock = threading.Lock()  # orders snapshot writes and env deletions
         self._views_text = self.files.read_views()
         self._stop = threading.Event()
         self._saver = None
@@ -275,7 +276,8 @@ class Store:
         with env.lock:
             env.deleted = True
             env.dirty = False
-            self.files.delete(eid)
+            with self._write_lock:
+                self.files.delete(eid)
 
     def fork_env(self, prev_eid, eid):
         """Copy env `prev_eid` to `eid` (replacing it) and save it at once."""
@@ -353,10 +355,16 @@ class Store:
                 return
             started = time.monotonic()
             text = json.dumps(env.to_file())
+            seq = env.seq
             self.files.rotate_journal(env.eid)
             env.dirty = False
         try:
-            self.files.write_snapshot(env.eid, text)
+            # An older snapshot that lost the race must not replace a newer one, and none
+            # may recreate the file of an env deleted meanwhile (env.lock is not held here).
+            with self._write_lock:
+                if not env.deleted and seq >= env.written_seq:
+                    self.files.write_snapshot(env.eid, text)
+                    env.written_seq = seq
         except OSError as exc:
             log.error("could not write env %s (its journal keeps every change): %s", env.eid, exc)
             with env.lock:
