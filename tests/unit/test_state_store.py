@@ -411,3 +411,80 @@ def test_views_round_trip(env_path, stores):
     with pytest.raises(StoreError) as info:
         store.set_views(["x"])
     assert info.value.field == "views"
+
+
+# -- snapshot races ---------------------------------------------------------------------
+
+
+def block_first_snapshot_of(store, eid):
+    """Make the first snapshot write of `eid` wait; return (entered, release) events."""
+    entered, release = threading.Event(), threading.Event()
+    write = store.files.write_snapshot
+    calls = []
+
+    def slow(name, text):
+        if name == eid:
+            calls.append(name)
+            if len(calls) == 1:
+                entered.set()
+                release.wait(5)
+        write(name, text)
+
+    store.files.write_snapshot = slow
+    return entered, release
+
+
+def test_a_slow_older_snapshot_does_not_overwrite_a_newer_one(env_path, stores):
+    store = stores()
+    store.put_window("e", {"win": "T", "data": [{"type": "text", "content": "v1"}]})
+    entered, release = block_first_snapshot_of(store, "e")
+    saver = threading.Thread(target=store.flush, kwargs={"force": True})
+    saver.start()
+    assert entered.wait(5)
+    store.update_window("e", {"win": "T", "data": [{"type": "text", "content": "v2"}]})
+    newer = threading.Thread(target=store.save, args=(["e"],))  # while the older one waits
+    newer.start()
+    newer.join(0.2)
+    release.set()
+    saver.join(5)
+    newer.join(5)
+    store.close()
+    assert stores().window("e", "T")["content"] == "v1<br>v2"
+
+
+def test_a_snapshot_in_flight_does_not_bring_back_a_deleted_env(env_path, stores):
+    store = stores()
+    store.put_window("e", {"win": "T", "data": [{"type": "text", "content": "v1"}]})
+    entered, release = block_first_snapshot_of(store, "e")
+    saver = threading.Thread(target=store.flush, kwargs={"force": True})
+    saver.start()
+    assert entered.wait(5)
+    deleter = threading.Thread(target=store.delete_env, args=("e",))
+    deleter.start()
+    deleter.join(0.2)
+    release.set()
+    saver.join(5)
+    deleter.join(5)
+    store.close()
+    assert not os.path.exists(os.path.join(env_path, "e.json"))
+    assert "e" not in stores().env_ids()
+
+
+def test_a_failed_snapshot_keeps_every_change_in_the_journal(env_path, stores):
+    store = stores()
+    store.put_window("e", {"win": "T", "data": [{"type": "text", "content": "v1"}]})
+
+    def fail(name, text):
+        raise OSError("disk full")
+
+    write = store.files.write_snapshot
+    store.files.write_snapshot = fail
+    store.flush(force=True)
+    store.update_window("e", {"win": "T", "data": [{"type": "text", "content": "v2"}]})
+    store.flush(force=True)
+    assert os.path.exists(journal(env_path, "e", ".old"))
+    assert stores().window("e", "T")["content"] == "v1<br>v2"  # a crash now loses nothing
+    store.files.write_snapshot = write
+    store.flush(force=True)
+    assert not os.path.exists(journal(env_path, "e", ".old"))
+    assert read_json(os.path.join(env_path, "e.json"))["jsons"]["T"]["content"] == "v1<br>v2"
