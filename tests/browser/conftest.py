@@ -49,11 +49,17 @@ def browser():
         b.close()
 
 
-def start_server(*args, base_url=""):
-    """Start a `python -m app` server with a fresh env path (the caller stops it)."""
+def start_server(*args, base_url="", envs=None):
+    """Start a `python -m app` server with a fresh env path (the caller stops it).
+
+    `envs` maps env ids to env-file contents ({"jsons", "reload"}) written before start.
+    """
     tmp = tempfile.mkdtemp(prefix="visdom-browser-")
     env_path = os.path.join(tmp, "envs")
     os.makedirs(env_path)
+    for eid, content in (envs or {}).items():
+        with open(os.path.join(env_path, f"{eid}.json"), "w", encoding="utf-8") as f:
+            json.dump(content, f)
     srv = LiveServer(env_path, args, base_url=base_url)
     srv.tmp = tmp
     return srv.start()
@@ -202,6 +208,22 @@ def subscribe(server):
     yield make
     for sub in subs:
         sub.close()
+
+
+def text_window(win, content, title="", i=0):
+    """A stored text window (upstream §3), for env files written before a server starts."""
+    return {
+        "command": "window",
+        "id": win,
+        "title": title,
+        "inflate": True,
+        "width": None,
+        "height": None,
+        "contentID": f"c-{win}",
+        "type": "text",
+        "content": content,
+        "i": i,
+    }
 
 
 def png_data_url(width, height, color=(200, 30, 30)):

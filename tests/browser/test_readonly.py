@@ -1,0 +1,48 @@
+"""A -readonly server: the page shows windows but no mutating control, and sends nothing."""
+
+import pytest
+
+from .conftest import start_server, stop_server, text_window
+
+
+@pytest.fixture(scope="module")
+def server():
+    env = {"jsons": {"T": text_window("T", "read me", "t")}, "reload": {}}
+    srv = start_server("-readonly", envs={"ro": env})
+    yield srv
+    stop_server(srv)
+
+
+def test_readonly_hides_mutating_controls(ui):
+    page = ui.open("/")
+    assert page.locator(".readonly-badge").is_visible()
+    for sel in ("#env-clear", "#env-manage", "#view-save", "#view-delete", "#manage-dialog"):
+        assert page.locator(sel).count() == 0, sel
+    # The env selector, filter and repack stay usable.
+    for sel in ("#env-button", "#filter", "#view-repack"):
+        assert page.locator(sel).is_visible(), sel
+    assert page.evaluate("JSON.parse(document.getElementById('page-data').textContent).readonly")
+
+
+def test_readonly_panes_send_no_events(ui, subscribe):
+    sub = subscribe("ro")
+    page = ui.open("/env/ro")
+    assert ui.pane("T").locator(".text-pane").text_content() == "read me"
+    assert page.locator(".pane-close").count() == 0
+    page.evaluate(
+        "() => { const s = window.visdomPage.socket; const emit = s.emit.bind(s);"
+        " window.__emitted = []; s.emit = (ev, ...a) => { window.__emitted.push(ev); return emit(ev, ...a); }; }"
+    )
+    ui.pane("T").locator(".text-pane").click()
+    page.keyboard.press("a")
+    # Dragging works locally but is not stored.
+    bar = ui.pane("T").locator(".pane-bar").bounding_box()
+    page.mouse.move(bar["x"] + 20, bar["y"] + 10)
+    page.mouse.down()
+    page.mouse.move(bar["x"] + 500, bar["y"] + 10, steps=8)
+    page.mouse.up()
+    page.wait_for_timeout(300)
+    assert sub.events.empty()
+    assert page.evaluate("window.__emitted") == []
+    reload = ui.page.request.get(ui.server.url + "/api/env/ro").json()["reload"]
+    assert reload == {}
