@@ -221,3 +221,8 @@ def test_vis_socket_wrap_refusals_like_upstream(post, body, answer):
 
 def test_vis_socket_wrap_get_is_405(client, error_of):
     error_of(client.get("/vis_socket_wrap"), 405)
+
+
+def test_api_env_post_is_not_a_route(post, error_of):
+    # docs/socket-protocol.md defines GET only; a POST is a clean 405, never a 500
+    error_of(post("/api/env/main", {"eid": "main"}), 405)
