@@ -256,7 +256,8 @@ def _configure(app):
 def _accounts(app):
     users = UserStore(startup.users_file(app.config), app.config.get("PASSWORD_HASH_METHOD"))
     if app.config.get("ENABLE_LOGIN"):
-        user = app.config.get("STARTUP_USER") or startup.from_environ()
+        method = app.config.get("PASSWORD_HASH_METHOD")
+        user = app.config.get("STARTUP_USER") or startup.from_environ(method=method)
         if user:
             users.add_memory_user(user["name"], user["password_hash"])
         if not users.has_accounts():

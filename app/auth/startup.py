@@ -16,13 +16,15 @@ def users_file(config):
     return config.get("USERS_FILE") or os.path.join(config.root_path, "users.json")
 
 
-def startup_user(name, password):
+def startup_user(name, password, method=None):
     """Return the STARTUP_USER setting for a clear password (only a salted hash is kept)."""
     check_name(name)
-    return {"name": name, "password_hash": generate_password_hash(client_hash(password))}
+    secret = client_hash(password)
+    hashed = generate_password_hash(secret, method) if method else generate_password_hash(secret)
+    return {"name": name, "password_hash": hashed}
 
 
-def from_environ(environ=None):
+def from_environ(environ=None, method=None):
     """Return STARTUP_USER from VISDOM_USERNAME/VISDOM_PASSWORD when VISDOM_USE_ENV_CREDENTIALS
     is set (any non-empty value, as upstream), None when it is not set.
 
@@ -37,10 +39,10 @@ def from_environ(environ=None):
             f"{ENV_FLAG} is set but VISDOM_USERNAME and/or VISDOM_PASSWORD is empty: set both, "
             f"or unset {ENV_FLAG} to type the credentials at a prompt"
         )
-    return startup_user(name, password)
+    return startup_user(name, password, method)
 
 
-def prompt(stdin=None):
+def prompt(stdin=None, method=None):
     """Ask for the login on the terminal, like upstream (the password is not echoed)."""
     stdin = stdin or sys.stdin
     if not stdin.isatty():
@@ -53,7 +55,7 @@ def prompt(stdin=None):
     password = getpass.getpass(prompt="Please input your password: ")
     if not password:
         raise UserError("the password must not be empty")
-    return startup_user(name, password)
+    return startup_user(name, password, method)
 
 
 def startup_login(settings):
@@ -64,9 +66,10 @@ def startup_login(settings):
     lives as long as the process, like upstream's single user.
     """
     try:
-        user = from_environ()
+        method = settings.get("PASSWORD_HASH_METHOD")
+        user = from_environ(method=method)
         if user is None and not UserStore(users_file(settings)).has_accounts():
-            user = prompt()
+            user = prompt(method=method)
     except (UserError, EOFError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
