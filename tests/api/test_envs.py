@@ -223,6 +223,8 @@ def test_vis_socket_wrap_get_is_405(client, error_of):
     error_of(client.get("/vis_socket_wrap"), 405)
 
 
-def test_api_env_post_is_not_a_route(post, error_of):
-    # docs/socket-protocol.md defines GET only; a POST is a clean 405, never a 500
-    error_of(post("/api/env/main", {"eid": "main"}), 405)
+def test_api_env_post_is_not_a_route(post, store, error_of):
+    # docs/socket-protocol.md defines GET only; a POST is a clean 4xx, never a 500
+    before = store.env_ids()
+    error_of(post("/api/env/other", {"eid": "other"}))
+    assert store.env_ids() == before
