@@ -173,9 +173,26 @@ class Visdom(PlotMixin, MediaMixin):
     def _post_strict(self, endpoint, body):
         return self._transport._post(endpoint, encode(body))
 
-    def _request(self, request, **kwargs):
+    def _request(self, request):
         """Send a builders.Request."""
-        return self._send(request.body, endpoint=request.endpoint, **kwargs)
+        if request.merge_key is not None and self._sender is not None and self.send:
+            return self._enqueue_point(request)
+        return self._send(request.body, endpoint=request.endpoint)
+
+    def _enqueue_point(self, request):
+        """Queue a one-point append: _send's work, trimmed for the training-loop hot path."""
+        body = request.body
+        if body["eid"] is None:
+            body["eid"] = self.env
+        eid = body["eid"]
+        self.env_list.add(eid)
+        self._drawn.add((eid, body["win"]))
+        if self._log is not None:
+            self._log.write(request.endpoint, body)
+        if self._closed:
+            raise VisdomError("this Visdom client was shut down")
+        self._sender.submit(request.endpoint, body, request.merge_key)
+        return body["win"]
 
     def _send(self, msg, endpoint="events", quiet=False, from_log=False, create=True):
         """Send a raw message to an endpoint (e.g. plotly traces); return the server's text.

@@ -76,18 +76,31 @@ class MergingQueue:
     def __len__(self):
         return len(self.items)
 
-    def put(self, endpoint, body):
-        """Queue a request, merged into an earlier append to the same trace when possible."""
+    def put(self, endpoint, body, merge_key=None):
+        """Queue a request, merged into an earlier append to the same trace when possible.
+
+        merge_key: requests with equal keys differ only by their points (see fastpath).
+        """
         key = window_key(endpoint, body)
         if key is None:
             self._last.clear()  # env-wide request: nothing may move across it
-        elif is_point_append(endpoint, body):
+        else:
             index = self._last.get(key)
             if index is not None:
-                old_endpoint, old_body = self.items[index]
-                if is_point_append(old_endpoint, old_body) and try_merge(old_body, body):
+                old_endpoint, old_body, old_key = self.items[index]
+                if merge_key is not None and merge_key == old_key:
+                    for old, new in zip(old_body["data"], body["data"], strict=True):
+                        old["x"].extend(new["x"])
+                        old["y"].extend(new["y"])
                     return True
-        self.items.append((endpoint, body))
+                if (
+                    (merge_key is None or old_key is None)
+                    and is_point_append(endpoint, body)
+                    and is_point_append(old_endpoint, old_body)
+                    and try_merge(old_body, body)
+                ):
+                    return True
+        self.items.append((endpoint, body, merge_key))
         if key is not None:
             self._last[key] = len(self.items) - 1
         return False

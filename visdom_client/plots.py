@@ -2,6 +2,7 @@
 
 from . import builders
 from .builders import charts, grids, lines, traces
+from .builders.fastpath import point_append
 
 
 class PlotMixin:
@@ -20,6 +21,10 @@ class PlotMixin:
         generic title/xlabel/ylabel/... opts.
         """
         first = self._first_append(update, win, env)
+        if update == "append":
+            request = point_append(Y, X, win, env, opts, update, name, first)
+            if request is not None:
+                return self._request(request)
         return self._request(lines.line(Y, X, win, env, opts, update, name, first))
 
     def scatter(self, X, Y=None, win=None, env=None, opts=None, update=None, name=None):

@@ -31,12 +31,13 @@ class BackgroundSender:
         self._thread = threading.Thread(target=self._run, name="visdom-sender", daemon=True)
         self._thread.start()
 
-    def submit(self, endpoint, body):
+    def submit(self, endpoint, body, merge_key=None):
         """Queue a request without waiting for the network."""
         with self._cond:
             if self._stopping:
                 raise VisdomError("the client was shut down; no more requests can be sent")
-            if self._queue.put(endpoint, body):
+            was_empty = not self._queue.items
+            if self._queue.put(endpoint, body, merge_key):
                 self.merged += 1
             elif len(self._queue) > self._max_pending:
                 self._queue.items.pop(0)
@@ -44,7 +45,8 @@ class BackgroundSender:
                 self.dropped += 1
                 if self.dropped == 1:
                     logger.warning("visdom: send queue full; dropping the oldest requests")
-            self._cond.notify_all()
+            if was_empty:
+                self._cond.notify_all()  # only an idle sender waits for work
 
     def flush(self, timeout=None):
         """Wait until every queued request was sent (or dropped); return True if done."""
@@ -86,7 +88,7 @@ class BackgroundSender:
                 batch = self._queue.take()
                 self._busy = True
             try:
-                for endpoint, body in batch:
+                for endpoint, body, _ in batch:
                     if not self._send(endpoint, body):
                         break
             finally:

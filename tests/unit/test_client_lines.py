@@ -11,7 +11,7 @@ from visdom_client.builders import lines, traces
 
 
 def general_line(monkeypatch, *args, **kwargs):
-    monkeypatch.setattr(lines, "_single_point_append", lambda *a, **k: None)
+    monkeypatch.setattr(lines, "point_append", lambda *a, **k: None)
     return lines.line(*args, **kwargs)
 
 
@@ -96,7 +96,8 @@ def test_replace_is_an_update_without_append():
 
 def test_remove_sends_delete_for_the_named_trace():
     req = lines.line(None, win="W", env="e", update="remove", name="a")
-    assert req == ("update", {"data": [], "name": "a", "delete": True, "win": "W", "eid": "e"})
+    assert req.endpoint == "update"
+    assert req.body == {"data": [], "name": "a", "delete": True, "win": "W", "eid": "e"}
 
 
 def test_nan_becomes_null_in_x_and_y():

@@ -24,8 +24,8 @@ def test_interleaved_windows_each_merge_separately_in_order():
         queue.put(*append(1.0, i, win="A"))
         queue.put(*append(2.0, i, win="B"))
     items = queue.take()
-    assert [b["win"] for _, b in items] == ["A", "B"]
-    assert all(b["data"][0]["x"] == [0, 1, 2] for _, b in items)
+    assert [b["win"] for _, b, _ in items] == ["A", "B"]
+    assert all(b["data"][0]["x"] == [0, 1, 2] for _, b, _ in items)
 
 
 def test_different_traces_or_opts_are_not_merged():
@@ -41,7 +41,7 @@ def test_a_non_append_request_to_the_window_is_a_barrier():
     queue.put(*append(1.0, 0))
     queue.put(*text("hello", win="W", env="e"))
     queue.put(*append(1.0, 1))
-    assert [endpoint for endpoint, _ in queue.take()] == ["update", "events", "update"]
+    assert [item[0] for item in queue.take()] == ["update", "events", "update"]
 
 
 def test_env_wide_request_stops_merging_across_it():

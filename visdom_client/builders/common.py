@@ -10,10 +10,14 @@ logger = logging.getLogger("visdom_client")
 
 
 class Request(NamedTuple):
-    """One HTTP request to make: the endpoint (e.g. "events") and its JSON body."""
+    """One HTTP request to make: the endpoint (e.g. "events") and its JSON body.
+
+    merge_key: set on one-point appends; equal keys mean the points may share a request.
+    """
 
     endpoint: str
     body: dict
+    merge_key: object = None
 
 
 def is_number(value):

@@ -1,13 +1,11 @@
 """Line, stem and quiver builders, expressed as scatter traces."""
 
-import math
-import numbers
-
 import numpy as np
 
 from ..errors import bad_value
 from .arrays import require_ndim, require_numeric, to_array
-from .common import Request, is_number, layout_from_opts, prepare_opts
+from .common import is_number, prepare_opts
+from .fastpath import point_append
 from .traces import UPDATE_MODES, remove_trace, scatter
 
 
@@ -17,7 +15,7 @@ def line(Y, X=None, win=None, env=None, opts=None, update=None, name=None, first
         raise bad_value("update", "one of None, 'append', 'replace', 'remove'", repr(update))
     if update == "remove":
         return remove_trace(win, env, name, opts)
-    fast = _single_point_append(Y, X, win, env, opts, update, name, first_append)
+    fast = point_append(Y, X, win, env, opts, update, name, first_append)
     if fast is not None:
         return fast
     if update is not None and X is None:
@@ -49,77 +47,6 @@ def _line_opts(opts):
     opts.setdefault("fillarea", False)
     opts["mode"] = "lines+markers" if opts.get("markers") else "lines"
     return opts
-
-
-_PLAIN_OPTS = {"title", "xlabel", "ylabel", "legend", "showlegend", "markers", "fillarea", "mode"}
-_PLAIN_OPTS |= {"markersymbol", "markersize", "markerborderwidth", "width", "height"}
-
-
-def _scalar(value):
-    """Return (python number, dtype) for a scalar or 1-element array/list, else None."""
-    if isinstance(value, np.ndarray):
-        if value.shape not in ((1,), ()):
-            return None
-        if not (np.issubdtype(value.dtype, np.integer) or value.dtype == np.float64):
-            return None
-        return value.reshape(-1)[0].item(), value.dtype
-    if isinstance(value, (list, tuple)):
-        if len(value) != 1:
-            return None
-        value = value[0]
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        if isinstance(value, np.floating | np.integer) and is_number(value):
-            return _scalar(np.asarray([value]))
-        return None
-    return value, (np.dtype(np.int64) if isinstance(value, numbers.Integral) else np.float64)
-
-
-def _single_point_append(Y, X, win, env, opts, update, name, first_append):
-    """Build a one-point line append without numpy work, or return None if not applicable.
-
-    Training loops call this tens of thousands of times; the result is identical to the
-    general path.
-    """
-    if update != "append" or X is None or win is None:
-        return None
-    if opts and not _PLAIN_OPTS.issuperset(opts):
-        return None
-    y, x = _scalar(Y), _scalar(X)
-    if y is None or x is None:
-        return None
-    if np.promote_types(x[1], y[1]).kind == "f":
-        xv, yv = float(x[0]), float(y[0])
-    else:
-        xv, yv = int(x[0]), int(y[0])
-    opts = _line_opts(opts)
-    opts.setdefault("markersymbol", "dot")
-    opts.setdefault("markersize", 10)
-    opts.setdefault("markerborderwidth", 0.5)
-    legend = opts.get("legend") if "legend" in opts else None
-    if legend is not None and (not isinstance(legend, (list, tuple)) or not legend):
-        return None
-    trace_name = legend[0] if legend is not None else (name if name is not None else "1")
-    trace = {
-        "x": [None if isinstance(xv, float) and math.isnan(xv) else xv],
-        "y": [None if isinstance(yv, float) and math.isnan(yv) else yv],
-        "name": trace_name,
-        "type": "scatter",
-        "mode": opts["mode"],
-        "textposition": "right",
-        "line": {},
-        "marker": {
-            "size": opts["markersize"],
-            "symbol": opts["markersymbol"],
-            "line": {"color": "#000000", "width": opts["markerborderwidth"]},
-        },
-    }
-    if opts.get("fillarea"):
-        trace["fill"] = "tonexty"
-    layout = layout_from_opts(opts) if first_append else {}
-    body = {"data": [trace], "win": win, "eid": env, "layout": layout, "opts": opts}
-    body["name"] = name
-    body["append"] = True
-    return Request("update", body)
 
 
 def stem(X, Y=None, win=None, env=None, opts=None):
