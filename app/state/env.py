@@ -16,6 +16,7 @@ class Env:
         self.jsons = {}
         self.reload = {}
         self.lock = threading.RLock()
+        self.save_lock = threading.Lock()  # one snapshot at a time; taken before `lock`
         self.loaded = loaded
         self.broken = None  # why the env file could not be read, if it could not
         self.deleted = False

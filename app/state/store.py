@@ -40,7 +40,6 @@ class Store:
         self._lock = threading.Lock()
         self._envs = {}
         self._views_lock = threading.Lock()
-        self._write_lock = threading.Lock()  # orders snapshot writes and env deletions
         self._views_text = self.files.read_views()
         self._stop = threading.Event()
         self._saver = None
@@ -273,11 +272,10 @@ class Store:
         env, _ = self._get(eid)
         with self._lock:
             self._envs.pop(eid, None)
-        with env.lock:
+        with env.save_lock, env.lock:
             env.deleted = True
             env.dirty = False
-            with self._write_lock:
-                self.files.delete(eid)
+            self.files.delete(eid)
 
     def fork_env(self, prev_eid, eid):
         """Copy env `prev_eid` to `eid` (replacing it) and save it at once."""
@@ -295,7 +293,8 @@ class Store:
             dst.broken, dst.deleted = None, False
             dst.fill({"jsons": data["jsons"], "reload": data["reload"]}, [])
             dst.seq = seq + 1
-            self._snapshot(dst, force=True)
+            self._mark_dirty(dst)
+        self._snapshot(dst, force=True)
         return eid
 
     def save(self, eids):
@@ -349,28 +348,33 @@ class Store:
     # -- saving -----------------------------------------------------------------------
 
     def _snapshot(self, env, force=False):
-        """Fold the journal into the env file (the O(env) part, rate-limited by save_duty)."""
-        with env.lock:
-            if env.deleted or env.broken or not env.loaded or not (env.dirty or force):
-                return
-            started = time.monotonic()
-            text = json.dumps(env.to_file())
-            seq = env.seq
-            self.files.rotate_journal(env.eid)
-            env.dirty = False
-        try:
-            # An older snapshot that lost the race must not replace a newer one, and none
-            # may recreate the file of an env deleted meanwhile (env.lock is not held here).
-            with self._write_lock:
-                if not env.deleted and seq >= env.written_seq:
-                    self.files.write_snapshot(env.eid, text)
-                    env.written_seq = seq
-        except OSError as exc:
-            log.error("could not write env %s (its journal keeps every change): %s", env.eid, exc)
+        """Fold the journal into the env file (the O(env) part, rate-limited by save_duty).
+
+        env.save_lock (always taken before env.lock) makes one snapshot of an env at a
+        time: serialize and rotate the journal under env.lock, then write the file with
+        env.lock released so appends go on meanwhile. No older snapshot can overtake a
+        newer one, and none can recreate the file of an env deleted meanwhile.
+        """
+        with env.save_lock:
             with env.lock:
-                env.dirty = True
-        took = time.monotonic() - started
-        env.next_save = time.monotonic() + max(self.save_interval, took / self.save_duty)
+                if env.deleted or env.broken or not env.loaded or not (env.dirty or force):
+                    return
+                started = time.monotonic()
+                text = json.dumps(env.to_file())
+                seq = env.seq
+                self.files.rotate_journal(env.eid)
+                env.dirty = False
+            try:
+                self.files.write_snapshot(env.eid, text)
+                env.written_seq = seq
+            except OSError as exc:
+                log.error(
+                    "could not write env %s (its journal keeps every change): %s", env.eid, exc
+                )
+                with env.lock:
+                    env.dirty = True
+            took = time.monotonic() - started
+            env.next_save = time.monotonic() + max(self.save_interval, took / self.save_duty)
 
     def flush(self, force=False):
         """Snapshot every dirty env that is due (all dirty envs when force)."""
