@@ -36,8 +36,8 @@ class EventListener:
     def add(self, eid, target, handler):
         """Register handler for events of window `target` in env `eid`; connect if needed."""
         with self._lock:
-            self._handlers.setdefault((eid, target), []).append(handler)
             new_env = eid not in self._envs()
+            self._handlers.setdefault((eid, target), []).append(handler)
         self._ensure_started()
         if new_env and self.connected.is_set():
             self._subscribe(eid)

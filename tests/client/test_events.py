@@ -125,6 +125,18 @@ def test_handler_env_defaults_to_the_env_the_window_was_drawn_in(
     assert wait_for(lambda: got)
 
 
+def test_a_second_env_is_subscribed_while_connected(live_server, eid, vis_for, browser_factory):
+    vis = vis_for(live_server)
+    vis.text("x", win="first")
+    vis.text("x", win="second", env=eid + "_2")
+    got = []
+    vis.register_event_handler(got.append, "first")
+    vis.register_event_handler(got.append, "second")
+    browser_factory(live_server, eid + "_2").send("second", "KeyPress", key="k", key_code=75)
+    assert wait_for(lambda: got)
+    assert got[0]["target"] == "second"
+
+
 def test_reconnects_and_resubscribes_after_server_restart(
     live_server, eid, vis_for, browser_factory
 ):
