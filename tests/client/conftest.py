@@ -91,10 +91,11 @@ def wait_for(predicate, timeout=10.0, interval=0.05):
 class Browser:
     """A Socket.IO client acting as the browser: joins an env, sends browser events."""
 
-    def __init__(self, server, eid):
+    def __init__(self, server, eid, auth=None):
         self.eid = eid
         self.sio = socketio.Client()
-        self.sio.connect(server.root, socketio_path=f"{server.base_url}/socket.io".strip("/"))
+        path = f"{server.base_url}/socket.io".strip("/")
+        self.sio.connect(server.root, socketio_path=path, auth=auth)
         self.sio.call("join_env", {"eid": eid})
 
     def send(self, target, event_type, **fields):
@@ -112,8 +113,8 @@ class Browser:
 def browser_factory():
     opened = []
 
-    def make(server, eid):
-        b = Browser(server, eid)
+    def make(server, eid, auth=None):
+        b = Browser(server, eid, auth)
         opened.append(b)
         return b
 

@@ -1,6 +1,9 @@
 """Callbacks: browser events reach handlers; failures are logged; restarts are survived."""
 
 import logging
+import os
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -166,3 +169,51 @@ def test_handlers_need_the_socket(live_server, vis_for):
         vis.register_event_handler(print, "t")
     with pytest.raises(TypeError, match="handler"):
         vis_for(live_server).register_event_handler("not callable", "t")
+
+
+def test_polling_transport_delivers_events(live_server, eid, vis_for, browser_factory):
+    vis = vis_for(live_server, use_polling=True)
+    vis.text("x", win="t")
+    got = []
+    vis.register_event_handler(got.append, "t")
+    browser_factory(live_server, eid).send("t", "KeyPress", key="p", key_code=80)
+    assert wait_for(lambda: got)
+
+
+def test_api_token_authenticates_http_and_socket(server_factory, tmp_path, eid, browser_factory):
+    env = dict(os.environ, VISDOM_USERS_FILE=str(tmp_path / "users.json"))
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    run = [sys.executable, "-m", "app", "users"]
+    subprocess.run(
+        [*run, "add", "bob", "--password-stdin"],
+        input="pw\n",
+        env=env,
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    token = (
+        subprocess.run(
+            [*run, "token", "add", "bob"],
+            env=env,
+            cwd=root,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    srv = server_factory("-enable_login", env={"VISDOM_USERS_FILE": env["VISDOM_USERS_FILE"]})
+    vis = Visdom(port=srv.port, server="http://127.0.0.1", env=eid, token=token)
+    try:
+        assert vis.text("x", win="t") == "t"
+        got = []
+        vis.register_event_handler(got.append, "t")
+        assert vis._events.wait_connected(10)
+        browser = browser_factory(srv, eid, auth={"token": token})
+        assert browser.send("t", "KeyPress", key="t", key_code=84) == {"ok": True}
+        assert wait_for(lambda: got)
+    finally:
+        vis.shutdown()
