@@ -18,9 +18,9 @@ DEFAULTS = {
     # Autosave: a changed env file is rewritten within about this many seconds. Each
     # change is also appended to a journal before the request is answered.
     "SAVE_INTERVAL": 0.5,
-    # At most this fraction of wall time is spent rewriting one env file; larger envs are
+    # At most this fraction of wall time is spent rewriting one env file (5%); larger envs are
     # therefore snapshotted less often (their journal keeps every change meanwhile).
-    "SAVE_DUTY": 0.1,
+    "SAVE_DUTY": 0.05,
     "MAX_CONTENT_LENGTH": 256 * 1024 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
