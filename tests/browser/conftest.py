@@ -62,7 +62,26 @@ def start_server(*args, base_url="", envs=None):
             json.dump(content, f)
     srv = LiveServer(env_path, args, base_url=base_url)
     srv.tmp = tmp
-    return srv.start()
+    try:
+        return srv.start(timeout=60)
+    except requests.RequestException:
+        # LiveServer.start polls /healthz with a 1 s timeout and gives up on a ReadTimeout,
+        # which happens on a loaded machine; the process is still starting: keep polling.
+        return wait_healthy(srv)
+
+
+def wait_healthy(srv, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if srv.proc.poll() is not None:
+            raise RuntimeError(f"server exited with {srv.proc.returncode}:\n{srv.output()}")
+        try:
+            requests.get(srv.url + "/healthz", timeout=5)
+            return srv
+        except requests.RequestException:
+            time.sleep(0.2)
+    srv.stop()
+    raise RuntimeError(f"server did not start in {timeout}s:\n{srv.output()}")
 
 
 def stop_server(srv):
@@ -151,17 +170,25 @@ class UI:
         self.page.screenshot(path=os.path.join(ARTIFACTS, f"{name}.png"))
 
 
-@pytest.fixture
-def ui(browser, server, request):
-    """A fresh browser context and page on the module's server."""
+@pytest.fixture(scope="module")
+def browser_context(browser):
+    """One context per module: pages share its HTTP cache (plotly.js is parsed once)."""
     context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
-    page = context.new_page()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def ui(browser_context, server, request):
+    """A fresh page on the module's server."""
+    page = browser_context.new_page()
     page.set_default_timeout(10000)
     helper = UI(page, server)
     yield helper
-    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
         helper.shot(request.node.name)
-    context.close()
+    page.close()
     assert not helper.errors, f"JavaScript errors on the page: {helper.errors}"
 
 

@@ -1,8 +1,30 @@
 // Plot windows: plotly.js (2-D, 3-D, webgl traces). Appends extend traces in place.
+import { url } from '../page.js';
 import { fileName } from './download.js';
 import { fixTrace, layoutForPlotly } from './plotcompat.js';
 
-const { Plotly } = window;
+let Plotly = window.Plotly;
+let loading = null;
+
+/** Load plotly.js (4.8 MB) on first use, so pages without plots never wait for it. */
+export function loadPlotly() {
+  if (Plotly) return Promise.resolve(Plotly);
+  loading ||= new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = url('/vendor/plotly.min.js');
+    script.addEventListener('load', () => {
+      Plotly = window.Plotly;
+      resolve(Plotly);
+    });
+    script.addEventListener('error', () => {
+      loading = null;
+      script.remove();
+      reject(new Error('could not load plotly.js from the server'));
+    });
+    document.head.append(script);
+  });
+  return loading;
+}
 const CONFIG = { displaylogo: false, responsive: false, showSendToCloud: false };
 
 /** The stored layout, fitted to the pane (size comes from the pane, not the layout). */
@@ -18,7 +40,7 @@ function mount(body, win, ctx) {
   const gd = document.createElement('div');
   gd.className = 'plot-pane';
   body.append(gd);
-  let drawn = Promise.resolve();
+  let drawn = loadPlotly();
   let alive = true;
 
   function draw(w, react) {
@@ -27,12 +49,19 @@ function mount(body, win, ctx) {
     content.data = data;
     data.forEach(fixTrace);
     const layout = paneLayout(content.layout);
-    const fn = react ? Plotly.react : Plotly.newPlot;
-    drawn = drawn.then(() => (alive ? fn(gd, data, layout, CONFIG) : null)).catch(report);
+    drawn = drawn
+      .then(() => {
+        if (!alive) return null;
+        return react && gd._fullLayout
+          ? Plotly.react(gd, data, layout, CONFIG)
+          : Plotly.newPlot(gd, data, layout, CONFIG);
+      })
+      .catch(report);
   }
 
   function report(err) {
     console.error(`plot ${ctx.win().id}:`, err);
+    gd.textContent = `This plot could not be drawn: ${err.message || err}`;
   }
 
   function queue(fn) {
@@ -71,7 +100,8 @@ function mount(body, win, ctx) {
     applyDelta(delta) {
       if (delta.kind === 'append_traces') {
         const traces = delta.traces || [];
-        if (traces.some((t) => !gd.data?.[t.index])) return false;
+        const data = ctx.win().content?.data || [];
+        if (traces.some((t) => !data[t.index])) return false;
         queue(async () => {
           for (const g of extend(traces)) await Plotly.extendTraces(gd, g.update, g.indices);
           if (delta.layout && Object.keys(delta.layout).length) {
