@@ -59,6 +59,7 @@ test: setup upstream chromium lint
 
 bench: setup upstream
 	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python $(BIN)/python bench/append.py
+	$(BIN)/python bench/client_nonblocking.py
 
 screenshot: setup chromium
 	$(BIN)/python scripts/screenshot.py docs/screenshot.png
