@@ -154,9 +154,9 @@ class UI:
             time.sleep(0.05)
 
     def open(self, path="/"):
-        """Load a page and wait until the env's windows have been shown."""
+        """Load a page and wait until the env's windows have been shown (or it is missing)."""
         self.page.goto(self.server.url + path)
-        self.wait("document.body.dataset.loaded", timeout=15)
+        self.wait("document.body.dataset.loaded || document.body.dataset.missing", timeout=15)
         return self.page
 
     def wait_loaded(self, eids):

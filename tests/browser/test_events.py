@@ -77,3 +77,40 @@ def test_image_click_sends_image_coordinates(ui, subscribe):
         assert (ev["image_coord"]["x"], ev["image_coord"]["y"]) == (px, py)
         assert ev["image_coord"]["visibility"] in ("hidden", "visible")
     assert ui.pane("I").locator(".image-caption").text_content() == "red"
+
+
+def test_image_zoom_pan_and_coordinates(ui):
+    content = {"src": png_data_url(40, 20), "caption": ""}
+    data = [{"content": content, "type": "image"}]
+    ui.post("events", {"eid": "ev4", "win": "I", "opts": {"title": "img"}, "data": data})
+    page = ui.open("/env/ev4")
+    img = ui.pane("I").locator("img.image-img")
+    ui.wait("() => document.querySelector('[data-win=I] img').naturalWidth === 40")
+    before = img.bounding_box()
+    box = ui.pane("I").locator(".image-stage").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.keyboard.down("Control")
+    page.mouse.wheel(0, -300)
+    page.keyboard.up("Control")
+    ui.wait(
+        f"() => document.querySelector('[data-win=I] img').getBoundingClientRect().width > {before['width'] * 1.05}"
+    )
+    # Alt shows the image pixel under the mouse.
+    page.keyboard.down("Alt")
+    page.mouse.move(box["x"] + box["width"] / 2 + 1, box["y"] + box["height"] / 2)
+    coords = ui.pane("I").locator(".image-coords")
+    assert coords.is_visible()
+    assert coords.text_content().startswith("x: ")
+    # Alt-scroll pans.
+    zoomed = img.bounding_box()
+    page.mouse.wheel(0, 100)
+    page.keyboard.up("Alt")
+    ui.wait(
+        f"() => document.querySelector('[data-win=I] img').getBoundingClientRect().y !== {zoomed['y']}"
+    )
+    # Double-click resets zoom and pan.
+    ui.pane("I").locator(".image-stage").dblclick()
+    ui.wait(
+        f"() => Math.abs(document.querySelector('[data-win=I] img').getBoundingClientRect().width - {before['width']}) < 1"
+    )
+    assert abs(img.bounding_box()["y"] - before["y"]) < 1

@@ -85,3 +85,15 @@ def test_connection_indicator(ui):
     # Resynced after reconnecting: the window sent while offline is shown.
     ui.pane("T").locator(".text-pane").wait_for()
     assert ui.pane("T").locator(".text-pane").text_content() == "while offline"
+
+
+def test_env_created_after_the_page_opened(ui):
+    page = ui.open("/env/live_late")
+    assert page.evaluate("document.body.dataset.missing") == "true"
+    assert "live_late" in page.locator("#empty-note").text_content()
+    ui.text("live_late", "T", "now it exists", title="late")
+    ui.pane("T").locator(".text-pane").wait_for()
+    assert ui.pane("T").locator(".text-pane").text_content() == "now it exists"
+    # The page shows no error for it any more.
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.body.dataset.missing") == ""

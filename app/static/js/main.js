@@ -66,6 +66,13 @@ async function show(eids) {
   const ok = await workspace.open(eids);
   views.render();
   document.body.dataset.loaded = ok ? eids.join('+') : '';
+  document.body.dataset.missing = workspace.missing ? 'true' : '';
+  const note = document.getElementById('empty-note');
+  if (note) {
+    note.textContent = workspace.missing
+      ? `There is no env "${eids.join('", "')}" yet: its windows show up here when it is created.`
+      : 'This env has no windows yet.';
+  }
 }
 
 window.addEventListener('popstate', (ev) => {
@@ -99,6 +106,7 @@ socket.on('layout', (msg) => workspace.onLayout(msg));
 socket.on('env_list', (msg) => {
   envs = (msg?.envs || []).map(String);
   selector.setEnvs(envs);
+  if (workspace.missing && workspace.eids.every((e) => envs.includes(e))) show(workspace.eids);
 });
 socket.on('views', (msg) => views.setViews(msg?.views || {}));
 

@@ -121,8 +121,10 @@ export class Pane {
   onKey(ev) {
     if (TYPING.has(ev.target.tagName) || ev.target.isContentEditable) return;
     if (this.view?.keys === false) return;
-    this.host.canSend() &&
-      this.host.send(this.win.id, { event_type: 'KeyPress', key: ev.key, key_code: ev.keyCode });
+    const event = { event_type: 'KeyPress', key: ev.key, key_code: ev.keyCode };
+    // Upstream's embeddings pane sends its key presses without the (large) window.
+    if (this.view?.keyPaneData === false) event.pane_data = false;
+    if (this.host.canSend()) this.host.send(this.win.id, event);
     if (ev.key.startsWith('Arrow') || ev.key === ' ') ev.preventDefault();
   }
 

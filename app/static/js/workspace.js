@@ -45,6 +45,7 @@ export class Workspace {
   async open(eids) {
     const same = eids.length === this.eids.length && eids.every((e, i) => e === this.eids[i]);
     this.eids = eids.slice();
+    this.missing = false;
     const payload = eids.length > 1 ? { eids } : { eid: eids[0] };
     const pending = request(this.socket, 'join_env', payload);
     this.loading = pending;
@@ -52,7 +53,11 @@ export class Workspace {
     try {
       ack = await pending;
     } catch (err) {
-      if (this.loading === pending) this.onError(err.message);
+      if (this.loading !== pending) return false;
+      // An env that does not exist yet: show nothing and retry when env_list has it.
+      this.missing = true;
+      this.show({ windows: [], reload: {} }, true);
+      this.onError(err.message);
       return false;
     }
     if (this.loading !== pending) return false; // a newer open() won

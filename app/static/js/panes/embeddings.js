@@ -129,7 +129,7 @@ function mount(body, win, ctx) {
   back.addEventListener('click', () => ctx.emit('pop_embeddings_pane', { win: w.id }));
 
   const view = {
-    keys: true,
+    keyPaneData: false,
     update(next) {
       w = next;
       draw();

@@ -1,7 +1,8 @@
 // Pane types by window `type`. Each module exports a default object
 //   {type, size: [w, h] in grid units, mount(body, win, ctx) -> view}
 // where view has update(win), and optionally applyDelta(delta) -> bool, resize(),
-// downloads: [format...], download(format), destroy(), keys (false: no KeyPress).
+// downloads: [format...], download(format), destroy(), keys (false: no KeyPress),
+// keyPaneData (false: KeyPress events carry pane_data: false).
 import embeddings from './embeddings.js';
 import image from './image.js';
 import network from './network.js';
