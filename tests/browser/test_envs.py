@@ -110,6 +110,14 @@ def test_compare_two_envs(ui):
     legend = page.locator(".grid-stack-item[data-type=text]")
     assert legend.count() == 1
     assert "cmp_a" in legend.text_content() and "cmp_b" in legend.text_content()
+    # Live: an append to one of the envs shows up in the merged plot.
+    append = {"x": [3], "y": [9], "name": "train", "type": "scatter"}
+    body = {"eid": "cmp_b", "win": "loss_cmp_b", "name": "train", "append": True}
+    ui.post("update", {**body, "opts": {}, "layout": {}, "data": [append]})
+    ui.wait(
+        "() => { const d = document.querySelector('[data-type=plot] .plot-pane').data;"
+        " return d && d[1] && d[1].x.length === 4; }"
+    )
     # Mutating controls are hidden in a compare view.
     assert not page.locator("#env-manage").is_visible()
     assert page.locator(".pane-close").count() == 0
