@@ -40,7 +40,7 @@ class LiveServer:
     def url(self):
         return self.root + self.base_url
 
-    def start(self, timeout=30):
+    def start(self, timeout=60):
         cmd = [sys.executable, "-m", "app", "-port", str(self.port), "-env_path", self.env_path]
         cmd += ["-logging_level", "WARNING", "-hostname", "127.0.0.1"]
         if self.base_url:
@@ -95,6 +95,49 @@ class LiveServer:
     def restart(self, kill=False):
         self.stop(kill=kill)
         return self.start()
+
+
+@pytest.fixture
+def clean_environ(monkeypatch):
+    """Keep the developer's VISDOM_* settings out of a test (the suite's own switches stay)."""
+    for name in list(os.environ):
+        if name.startswith("VISDOM_") and name not in (
+            "VISDOM_UPSTREAM_PYTHON",
+            "VISDOM_REQUIRE_BROWSER",
+        ):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def env_path(tmp_path):
+    path = tmp_path / "envs"
+    path.mkdir()
+    return str(path)
+
+
+@pytest.fixture
+def make_app(tmp_path, env_path, clean_environ):
+    """Build in-process apps on temporary paths; their stores are closed at teardown."""
+    from app import create_app
+
+    apps = []
+
+    def make(**settings):
+        config = {
+            "TESTING": True,
+            "ENV_PATH": env_path,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            # No autosave tick during a test: files change only when a test says so.
+            "SAVE_INTERVAL": 3600,
+        }
+        config.update(settings)
+        app = create_app(config)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.extensions["visdom_store"].close()
 
 
 @pytest.fixture

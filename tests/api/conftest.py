@@ -5,45 +5,10 @@ import os
 
 import pytest
 
-from app import create_app
-
 
 @pytest.fixture(autouse=True)
-def clean_environ(monkeypatch):
+def _no_developer_settings(clean_environ):
     """Keep the developer's VISDOM_* variables out of the tests."""
-    for name in list(os.environ):
-        if name.startswith("VISDOM_"):
-            monkeypatch.delenv(name)
-
-
-@pytest.fixture
-def env_path(tmp_path):
-    path = tmp_path / "envs"
-    path.mkdir()
-    return str(path)
-
-
-@pytest.fixture
-def make_app(tmp_path, env_path):
-    """Build apps with extra settings; their stores are closed at teardown."""
-    apps = []
-
-    def make(**settings):
-        config = {
-            "TESTING": True,
-            "ENV_PATH": env_path,
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            # No autosave tick during a test: files change only when a test says so.
-            "SAVE_INTERVAL": 3600,
-        }
-        config.update(settings)
-        app = create_app(config)
-        apps.append(app)
-        return app
-
-    yield make
-    for app in apps:
-        app.extensions["visdom_store"].close()
 
 
 @pytest.fixture

@@ -12,52 +12,13 @@ import socketio
 from tests.conftest import LiveServer
 
 
-class PatientServer(LiveServer):
-    """LiveServer whose start-up also waits through read timeouts (a busy machine)."""
-
-    def start(self, timeout=60):
-        original = requests.get
-
-        def get(url, **kwargs):
-            try:
-                return original(url, **kwargs)
-            except requests.Timeout as exc:
-                raise requests.ConnectionError(str(exc)) from exc
-
-        requests.get = get
-        try:
-            return super().start(timeout)
-        finally:
-            requests.get = original
-
-
-@pytest.fixture
-def server_factory(env_dir):
-    """Like the root fixture, with PatientServer."""
-    started = []
-
-    def start(*args, env=None, base_url="", env_path=None):
-        srv = PatientServer(env_path or env_dir, args, env=env, base_url=base_url)
-        started.append(srv)
-        return srv.start()
-
-    yield start
-    for srv in started:
-        srv.stop()
-
-
-@pytest.fixture
-def live_server(server_factory):
-    return server_factory()
-
-
 @pytest.fixture(scope="module")
 def shared_server():
     """A real server shared by the tests of one module (each test uses its own env)."""
     root = tempfile.mkdtemp(prefix="visdom-client-")
     path = os.path.join(root, "envs")
     os.makedirs(path)
-    server = PatientServer(path).start()
+    server = LiveServer(path).start()
     yield server
     server.stop()
     shutil.rmtree(root, ignore_errors=True)

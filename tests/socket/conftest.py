@@ -1,40 +1,15 @@
 """Fixtures for the Socket.IO tests: an app on temporary paths and socket test clients."""
 
 import json
-import os
 
 import pytest
 
-from app import create_app
 from app.extensions import socketio
 
 
-@pytest.fixture(autouse=True)
-def clean_environ(monkeypatch):
-    for name in list(os.environ):
-        if name.startswith("VISDOM_"):
-            monkeypatch.delenv(name)
-
-
 @pytest.fixture
-def env_path(tmp_path):
-    path = tmp_path / "envs"
-    path.mkdir()
-    return str(path)
-
-
-@pytest.fixture
-def app(tmp_path, env_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "ENV_PATH": env_path,
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "SAVE_INTERVAL": 3600,
-        }
-    )
-    yield app
-    app.extensions["visdom_store"].close()
+def app(make_app):
+    return make_app()
 
 
 @pytest.fixture
