@@ -40,9 +40,11 @@ def test_drag_and_resize_persist_across_reload(ui):
     page.wait_for_timeout(300)
     stored = requests.get(ui.server.url + "/api/env/lay1", timeout=5).json()["reload"]["A"]
     assert [stored[k] for k in ("x", "y", "w", "h")] == after
-    # ... and a reload puts the window back there.
+    # ... and a reload puts every window back where it was.
+    b_before = node(ui, "B")
     ui.open("/env/lay1")
     assert node(ui, "A") == after
+    assert node(ui, "B") == b_before
 
 
 def test_filter_hides_and_restores(ui):

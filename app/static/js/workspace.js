@@ -121,8 +121,10 @@ export class Workspace {
     if (this.compare) return this.resyncSoon();
     const win = msg.window;
     const pane = this.panes.get(win.id);
-    if (pane) pane.render(win);
-    else this.add(win);
+    if (pane) {
+      pane.render(win);
+      if (this.filter) this.refilter(); // the title may have changed
+    } else this.add(win);
     this.onChange();
   }
 
@@ -176,11 +178,19 @@ export class Workspace {
   }
 
   persist(items) {
-    for (const { el, layout } of items) {
+    if (!this.canPersist) return; // filtered, compare or readonly: the change stays local
+    // The first change also stores the windows that were placed automatically, so that a
+    // reload puts every window back exactly where it was.
+    const changed = new Set(items.map((it) => it.el));
+    const unplaced = this.grid
+      .itemsInOrder()
+      .filter((el) => !changed.has(el) && !this.reload[el.dataset.win])
+      .map((el) => ({ el, layout: this.grid.layoutOf(el) }));
+    for (const { el, layout } of [...items, ...unplaced]) {
       const win = el?.dataset?.win;
       if (!win || !layout) continue;
       this.reload[win] = { ...(this.reload[win] || {}), ...layout };
-      if (this.canPersist) this.emit('layout_item_update', { win, layout: this.reload[win] });
+      this.emit('layout_item_update', { win, layout: this.reload[win] });
     }
   }
 
