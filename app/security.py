@@ -146,6 +146,8 @@ def origin_allowed(origin, host, config):
     """
     if not origin:
         return True
+    if "," in origin:  # a header sent twice (websocket-client adds its own): all must pass
+        return all(origin_allowed(o, host, config) for o in origin.split(",") if o.strip())
     origin = origin.strip()
     allowed = config.get("ALLOWED_ORIGINS") or ()
     if isinstance(allowed, str):

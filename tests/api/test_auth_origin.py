@@ -80,6 +80,8 @@ def test_allowed_origins_setting_admits_listed_origins(make_app):
         ("http://a.evil", "a", False),
         ("file://", "a", False),
         (None, "a", True),
+        ("http://a:1, http://a:1", "a:1", True),
+        ("http://a:1, http://b:1", "a:1", False),
     ],
 )
 def test_origin_rule(origin, host, expected):
