@@ -70,6 +70,18 @@ def start_server(*args, base_url="", envs=None):
         return wait_healthy(srv)
 
 
+def poll(predicate, timeout=10.0, what="a condition"):
+    """Call predicate() until it returns something truthy; return that."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.05)
+
+
 def wait_healthy(srv, timeout=60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -144,14 +156,7 @@ class UI:
         page.wait_for_function compiles its predicate with eval, which the page's
         Content-Security-Policy (no 'unsafe-eval') forbids; page.evaluate is not affected.
         """
-        deadline = time.monotonic() + timeout
-        while True:
-            value = self.page.evaluate(js, arg)
-            if value:
-                return value
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out after {timeout}s waiting for: {js} ({arg!r})")
-            time.sleep(0.05)
+        return poll(lambda: self.page.evaluate(js, arg), timeout, f"{js} ({arg!r})")
 
     def open(self, path="/"):
         """Load a page and wait until the env's windows have been shown (or it is missing)."""

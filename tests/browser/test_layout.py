@@ -2,6 +2,8 @@
 
 import requests
 
+from .conftest import poll
+
 NODE = (
     "(sel) => { const n = document.querySelector(sel).gridstackNode; return [n.x, n.y, n.w, n.h]; }"
 )
@@ -104,3 +106,25 @@ def test_repack_keeps_order(ui):
     xs = {w: node(ui, w)[0] for w in ("R0", "R1", "R2")}
     assert xs["R1"] == 0
     assert xs["R1"] < xs["R2"] < xs["R0"]
+
+
+def test_second_browser_follows_layout_and_views(ui, browser_context):
+    ui.text("lay5", "A", "a", title="A")
+    ui.text("lay5", "B", "b", title="B")
+    page = ui.open("/env/lay5")
+    other = browser_context.new_page()
+    try:
+        other.goto(ui.server.url + "/env/lay5")
+        poll(lambda: other.evaluate("document.body.dataset.loaded"), what="the second page")
+        start = other.evaluate(NODE, '[data-win="A"]')
+        drag(page, ui.pane("A").locator(".pane-bar"), 700, 0)
+        ui.wait(f"({NODE})('[data-win=A]')[0] > {start[0] + 20}")
+        moved = node(ui, "A")
+        poll(lambda: other.evaluate(NODE, '[data-win="A"]')[:2] == moved[:2], what="the move")
+        # A view saved in the first page appears in the second page's list.
+        page.click("#view-save")
+        page.fill("#view-name", "shared")
+        page.click("#view-save-confirm")
+        other.locator("#view-select option[value=shared]").wait_for(state="attached")
+    finally:
+        other.close()
