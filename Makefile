@@ -6,7 +6,7 @@ UPSTREAM_VENV := .venv-upstream
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: setup run test lint format bench screenshot chromium upstream vendor clean check-tools
+.PHONY: setup run test lint format bench screenshot system-packages chromium upstream vendor clean check-tools
 
 check-tools:
 	@test -n "$(PYTHON)" || { echo "error: python3.11 (or python3) is required" >&2; exit 1; }
@@ -40,8 +40,11 @@ $(UPSTREAM_VENV)/.installed: | check-tools
 
 upstream: $(UPSTREAM_VENV)/.installed
 
-chromium:
-	@bash scripts/ensure-chromium.sh
+# Debian's chromium (browser tests) and nginx (the reverse-proxy test), when missing.
+system-packages:
+	@bash scripts/ensure-system-packages.sh
+
+chromium: system-packages
 
 run: setup
 	$(BIN)/python -m app $(ARGS)
@@ -54,14 +57,14 @@ format: $(BIN)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: setup upstream chromium lint
+test: setup upstream system-packages lint
 	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python $(BIN)/python -m pytest
 
 bench: setup upstream
 	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python $(BIN)/python bench/append.py
 	$(BIN)/python bench/client_nonblocking.py
 
-screenshot: setup chromium
+screenshot: setup system-packages
 	$(BIN)/python scripts/screenshot.py docs/screenshot.png
 
 clean:

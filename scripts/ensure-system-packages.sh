@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# Install Debian's Chromium for the browser tests when it is missing.
+# Install the Debian packages the test suite drives for real when they are missing:
+# chromium (browser tests, driven by Playwright) and nginx (the sub-path proxy test).
 set -euo pipefail
-if command -v chromium >/dev/null 2>&1; then exit 0; fi
-if [ "$(id -u)" != 0 ] && ! command -v sudo >/dev/null 2>&1; then
-  echo "error: chromium is missing and cannot be installed without root (apt-get install chromium)" >&2
-  exit 1
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+[ ${#missing[@]} -eq 0 ] && exit 0
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+  command -v sudo >/dev/null 2>&1 || {
+    echo "error: ${missing[*]} missing and cannot be installed without root (apt-get install ${missing[*]})" >&2
+    exit 1
+  }
+  SUDO=sudo
 fi
-SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-echo "installing chromium with apt-get ..."
+echo "installing ${missing[*]} with apt-get ..."
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 command -v chromium >/dev/null

@@ -27,6 +27,10 @@ class LiveServer:
         self.env_path = env_path
         self.args = list(args)
         self.extra_env = dict(env or {})
+        # The instance folder (secret key, accounts) goes next to the envs, never in the repo.
+        self.extra_env.setdefault(
+            "VISDOM_INSTANCE_PATH", os.path.join(os.path.dirname(env_path), "instance")
+        )
         self.base_url = base_url
         self.port = free_port()
         self.proc = None
