@@ -126,10 +126,6 @@ export class Grid {
       .map((n) => n.el);
   }
 
-  clear() {
-    this.silently(() => this.gs.removeAll(true, false));
-  }
-
   setStatic(isStatic) {
     this.gs.setStatic(isStatic);
   }

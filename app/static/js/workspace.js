@@ -18,6 +18,7 @@ export class Workspace {
     this.filter = null;
     this.snapshot = {};
     this.loading = null;
+    this.buffer = [];
     this.resyncTimer = null;
     this.grid = new Grid(gridEl, {
       onUserChange: (items) => this.persist(items),
@@ -46,6 +47,7 @@ export class Workspace {
     const same = eids.length === this.eids.length && eids.every((e, i) => e === this.eids[i]);
     this.eids = eids.slice();
     this.missing = false;
+    this.buffer = [];
     const payload = eids.length > 1 ? { eids } : { eid: eids[0] };
     const pending = request(this.socket, 'join_env', payload);
     this.loading = pending;
@@ -54,6 +56,7 @@ export class Workspace {
       ack = await pending;
     } catch (err) {
       if (this.loading !== pending) return false;
+      this.loading = null;
       // An env that does not exist yet: show nothing and retry when env_list has it.
       this.missing = true;
       this.show({ windows: [], reload: {} }, true);
@@ -61,7 +64,25 @@ export class Workspace {
       return false;
     }
     if (this.loading !== pending) return false; // a newer open() won
+    this.loading = null;
     this.show(ack, !same);
+    // Messages that arrived while joining are newer than the ack's snapshot, except
+    // those whose change the snapshot already holds (same contentID).
+    const buffered = this.buffer;
+    this.buffer = [];
+    for (const [handler, msg] of buffered) {
+      const contentID = msg.window ? msg.window.contentID : msg.contentID;
+      const pane = this.panes.get(msg.window ? msg.window.id : msg.win);
+      if (contentID && pane && pane.win.contentID === contentID) continue;
+      handler.call(this, msg);
+    }
+    return true;
+  }
+
+  /** Hold a message for the env being joined until its snapshot is shown. */
+  held(handler, msg) {
+    if (!this.loading) return false;
+    this.buffer.push([handler, msg]);
     return true;
   }
 
@@ -70,13 +91,7 @@ export class Workspace {
     const windows = (ack.windows || []).slice().sort((a, b) => (a.i ?? 1e9) - (b.i ?? 1e9));
     this.reload = this.compare ? {} : { ...(ack.reload || {}) };
     const keep = new Set(windows.map((w) => w.id));
-    if (fresh) {
-      for (const pane of this.panes.values()) pane.destroy();
-      this.panes.clear();
-      this.grid.clear();
-    } else {
-      for (const [id, pane] of this.panes) if (!keep.has(id)) this.drop(id, pane);
-    }
+    for (const [id, pane] of this.panes) if (fresh || !keep.has(id)) this.drop(id, pane);
     const placed = windows.filter((w) => this.reload[w.id]);
     const rest = windows.filter((w) => !this.reload[w.id]);
     for (const w of [...placed, ...rest]) {
@@ -117,7 +132,7 @@ export class Workspace {
   }
 
   onWindow(msg) {
-    if (!this.concerns(msg) || !msg.window) return;
+    if (!this.concerns(msg) || !msg.window || this.held(this.onWindow, msg)) return;
     if (this.compare) return this.resyncSoon();
     const win = msg.window;
     const pane = this.panes.get(win.id);
@@ -129,14 +144,14 @@ export class Workspace {
   }
 
   onWindowUpdate(msg) {
-    if (!this.concerns(msg)) return;
+    if (!this.concerns(msg) || this.held(this.onWindowUpdate, msg)) return;
     if (this.compare) return this.resyncSoon();
     const pane = this.panes.get(msg.win);
     if (!pane || !pane.applyDelta(msg)) this.resyncSoon();
   }
 
   onClose(msg) {
-    if (!this.concerns(msg)) return;
+    if (!this.concerns(msg) || this.held(this.onClose, msg)) return;
     if (this.compare) return this.resyncSoon();
     this.drop(msg.win);
     delete this.reload[msg.win];
@@ -144,7 +159,7 @@ export class Workspace {
   }
 
   onLayout(msg) {
-    if (!this.concerns(msg) || this.compare || !msg.layout) return;
+    if (!this.concerns(msg) || this.compare || !msg.layout || this.held(this.onLayout, msg)) return;
     this.reload[msg.win] = msg.layout;
     const pane = this.panes.get(msg.win);
     if (pane && !this.filter) this.grid.move(pane.el, msg.layout);
