@@ -157,7 +157,8 @@ def test_upstream_client_and_callbacks_through_nginx(nginx_front):
         cookie = requests.post(
             front + "/visdom", json={"username": "alice", "password": password}, timeout=10
         ).cookies["user_password"]
-        browser = socketio.Client(reconnection=False)
+        # Generous timeouts: CI machines are small and the whole suite runs at once.
+        browser = socketio.Client(reconnection=False, request_timeout=30)
         browser.connect(
             front,
             socketio_path="visdom/socket.io",
@@ -165,6 +166,7 @@ def test_upstream_client_and_callbacks_through_nginx(nginx_front):
             # this also checks the origin rule behind the proxy.
             headers={"Cookie": f"user_password={cookie}"},
             transports=["websocket"],
+            wait_timeout=30,
         )
         try:
             event = {"eid": "behind", "target": "T", "event_type": "KeyPress", "key": "z"}
