@@ -103,6 +103,15 @@ def test_network_pane(ui):
     assert pane.locator(".net-node-label.label-on").all_text_contents() == [
         f"n{i}" for i in range(5)
     ]
+    # Nodes can be dragged.
+    first = pane.locator("circle").first.bounding_box()
+    x, y = first["x"] + first["width"] / 2, first["y"] + first["height"] / 2
+    ui.page.mouse.move(x, y)
+    ui.page.mouse.down()
+    ui.page.mouse.move(x + 40, y + 30, steps=5)
+    ui.page.mouse.up()
+    moved = pane.locator("circle").first.bounding_box()
+    assert abs(moved["x"] - first["x"] - 40) < 3 and abs(moved["y"] - first["y"] - 30) < 3
 
 
 def test_embeddings_hover_lasso_and_back(ui, subscribe):

@@ -63,6 +63,20 @@ function label(text, x, y, mode, cls) {
   return t;
 }
 
+function toPixels(p, width, height) {
+  return {
+    x: 20 + ((p.x - 30) / (SIZE - 60)) * (width - 40),
+    y: 20 + ((p.y - 30) / (SIZE - 60)) * (height - 40),
+  };
+}
+
+function toUnits(p, width, height) {
+  return {
+    x: Math.min(SIZE - 30, Math.max(30, 30 + ((p.x - 20) / (width - 40)) * (SIZE - 60))),
+    y: Math.min(SIZE - 30, Math.max(30, 30 + ((p.y - 20) / (height - 40)) * (SIZE - 60))),
+  };
+}
+
 function draw(svg, w, layout) {
   const content = w.content || {};
   const nodes = Array.isArray(content.nodes) ? content.nodes : [];
@@ -71,10 +85,7 @@ function draw(svg, w, layout) {
   const width = Math.max(svg.clientWidth, 50);
   const height = Math.max(svg.clientHeight, 50);
   svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-  const pos = unit.map((p) => ({
-    x: 20 + ((p.x - 30) / (SIZE - 60)) * (width - 40),
-    y: 20 + ((p.y - 30) / (SIZE - 60)) * (height - 40),
-  }));
+  const pos = unit.map((p) => toPixels(p, width, height));
   const showV = w.showVertexLabels ?? 'hover';
   const showE = w.showEdgeLabels ?? 'hover';
   svg.replaceChildren();
@@ -130,6 +141,42 @@ function mount(body, win, ctx) {
   body.append(svg);
   let w = win;
   let layout = computeLayout(win);
+  let dragging = null;
+
+  // Drag a node to move it (the other nodes stay where they are).
+  const local = (ev) => {
+    const r = svg.getBoundingClientRect();
+    return { x: ev.clientX - r.left, y: ev.clientY - r.top, width: r.width, height: r.height };
+  };
+  svg.addEventListener('pointerdown', (ev) => {
+    const p = local(ev);
+    let best = -1;
+    let bestD = 12;
+    layout.pos.forEach((u, i) => {
+      const q = toPixels(u, p.width, p.height);
+      const d = Math.hypot(q.x - p.x, q.y - p.y);
+      if (d < bestD) {
+        best = i;
+        bestD = d;
+      }
+    });
+    if (best < 0) return;
+    dragging = best;
+    svg.setPointerCapture(ev.pointerId);
+    ev.preventDefault();
+  });
+  svg.addEventListener('pointermove', (ev) => {
+    if (dragging === null) return;
+    const p = local(ev);
+    layout.pos[dragging] = toUnits(p, p.width, p.height);
+    draw(svg, w, layout);
+  });
+  const stop = () => {
+    dragging = null;
+  };
+  svg.addEventListener('pointerup', stop);
+  svg.addEventListener('pointercancel', stop);
+
   const view = {
     downloads: ['svg'],
     update(next) {
