@@ -27,7 +27,10 @@ def change(eid, win_id, full_window, delta):
     """Send the result of an update: the delta when there is one, else the window."""
     if full_window is not None:
         window(eid, full_window)
-    else:
+    elif delta.get("kind") != "append_traces" or any(
+        delta.get(key) for key in ("traces", "props", "layout")
+    ):
+        # An append whose points were all masked (NaN/null) changes nothing to show.
         window_update(eid, win_id, delta)
 
 

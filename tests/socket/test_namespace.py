@@ -365,3 +365,18 @@ def test_bad_payload_gets_an_error_ack_and_the_connection_stays_usable(
     # still usable
     ok = sio.emit("join_env", {"eid": "main"}, callback=True)
     assert [w["id"] for w in ok["windows"]] == ["L"]
+
+
+def test_all_null_append_pushes_nothing(sockets, plot, post, store):
+    plot("L")
+    here = joined(sockets, "main")
+    body = {
+        "eid": "main",
+        "win": "L",
+        "name": "a",
+        "append": True,
+        "data": [{"x": [None], "y": [None], "name": "a", "type": "scatter"}],
+    }
+    assert post("/update", body).get_data(as_text=True) == "L"
+    assert received(here) == []
+    assert store.window("main", "L")["content"]["data"][0]["x"] == [0, 1]
