@@ -1,6 +1,6 @@
 """Saved views (window layouts), stored in <env_path>/view/layouts.json."""
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 
 from ..sockets import broadcast
 from ..state import get_store
@@ -26,3 +26,9 @@ def save_views():
     views = store.views()
     broadcast.views(views)
     return jsonify(views)
+
+
+@bp.get("/user/style.css")
+def user_css():
+    """Serve the user's CSS: <config dir>/visdom/style.css then <env_path>/style.css."""
+    return current_app.response_class(get_store().user_css(), mimetype="text/css")

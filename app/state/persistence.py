@@ -164,6 +164,23 @@ class Persistence:
                 existed = existed or path.endswith(".json")
         return existed
 
+    def read_user_css(self):
+        """Return the user's CSS: $XDG_CONFIG_HOME/visdom/style.css, then <env_path>/style.css."""
+        config_dir = os.environ.get("XDG_CONFIG_HOME") or os.path.join(
+            os.path.expanduser("~"), ".config"
+        )
+        parts = []
+        for path in (
+            os.path.join(config_dir, "visdom", "style.css"),
+            os.path.join(self.env_path, "style.css"),
+        ):
+            try:
+                with open(path, encoding="utf-8", errors="replace") as f:
+                    parts.append(f.read())
+            except OSError:
+                continue
+        return "\n".join(parts)
+
     def read_views(self):
         path = os.path.join(self.view_dir, "layouts.json")
         if not os.path.exists(path):

@@ -323,6 +323,10 @@ class Store:
                 envs.append((eid, clone(env.jsons)))
         return {"eids": list(eids), "windows": compare_windows(envs), "reload": {}}
 
+    def user_css(self):
+        """Return the user's CSS (upstream's /user/style.css)."""
+        return self.files.read_user_css()
+
     # -- views ------------------------------------------------------------------------
 
     def views(self):

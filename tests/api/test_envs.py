@@ -228,3 +228,16 @@ def test_api_env_post_is_not_a_route(post, store, error_of):
     before = store.env_ids()
     error_of(post("/api/env/other", {"eid": "other"}))
     assert store.env_ids() == before
+
+
+def test_user_css_concatenates_config_and_env_path_files(make_app, env_path, tmp_path, monkeypatch):
+    config_dir = tmp_path / "xdg"
+    (config_dir / "visdom").mkdir(parents=True)
+    (config_dir / "visdom" / "style.css").write_text("body { color: red; }")
+    with open(f"{env_path}/style.css", "w") as f:
+        f.write(".window { border: 0; }")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config_dir))
+    response = make_app().test_client().get("/user/style.css")
+    assert response.status_code == 200 and response.mimetype == "text/css"
+    text = response.get_data(as_text=True)
+    assert text.index("color: red") < text.index("border: 0")
