@@ -62,11 +62,18 @@ def start_server(*args, base_url="", envs=None):
             json.dump(content, f)
     srv = LiveServer(env_path, args, base_url=base_url)
     srv.tmp = tmp
+    return launch(srv)
+
+
+def launch(srv):
+    """Start a (stopped) server on its port and env path.
+
+    LiveServer.start polls /healthz with a 1 s timeout and gives up on a ReadTimeout, which
+    happens on a loaded machine while the process is still starting: then keep polling.
+    """
     try:
         return srv.start(timeout=60)
     except requests.RequestException:
-        # LiveServer.start polls /healthz with a 1 s timeout and gives up on a ReadTimeout,
-        # which happens on a loaded machine; the process is still starting: keep polling.
         return wait_healthy(srv)
 
 

@@ -1,5 +1,7 @@
 """Windows appear, grow and close live, without reloading the page."""
 
+from .conftest import launch
+
 
 def test_window_appears_live(ui):
     ui.text("live1", "T", "hello <b>world</b>", title="notes")
@@ -97,3 +99,17 @@ def test_env_created_after_the_page_opened(ui):
     # The page shows no error for it any more.
     page.wait_for_timeout(300)
     assert page.evaluate("document.body.dataset.missing") == ""
+
+
+def test_page_reconnects_after_server_restart(ui):
+    ui.text("live6", "T", "before restart", title="t")
+    page = ui.open("/env/live6")
+    ui.server.stop()
+    ui.wait("document.getElementById('connection').textContent === 'offline'")
+    launch(ui.server)
+    ui.wait("document.getElementById('connection').textContent === 'online'", timeout=20)
+    # The env survived the restart and the page follows the new server's pushes.
+    ui.text("live6", "T2", "after restart", title="t2")
+    ui.pane("T2").locator(".text-pane").wait_for(timeout=15000)
+    assert ui.pane("T").locator(".text-pane").text_content() == "before restart"
+    assert page.locator(".grid-stack-item").count() == 2
