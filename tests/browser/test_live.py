@@ -45,6 +45,15 @@ def test_append_extends_trace_in_place(ui):
     assert page.evaluate("document.querySelector('[data-win=L]').visdomMarker") == "original"
     assert page.evaluate("window.__redraws") == 0
     assert page.evaluate("document.querySelectorAll('[data-win=L]').length") == 1
+    # A named append to an unknown trace adds a trace, still without a full redraw.
+    ui.post(
+        "update",
+        {**body, "name": "b", "data": [{"x": [0, 1], "y": [1, 1], "name": "b", "type": "scatter"}]},
+    )
+    ui.wait("document.querySelector('[data-win=L] .plot-pane').data.length === 2")
+    names = page.evaluate("document.querySelector('[data-win=L] .plot-pane').data.map(t => t.name)")
+    assert names == ["a", "b"]
+    assert page.evaluate("window.__redraws") == 0
 
 
 def test_text_append_and_live_close(ui):

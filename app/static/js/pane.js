@@ -82,8 +82,10 @@ export class Pane {
       }
     }
     if (!this.view?.applyDelta) return false;
+    const formats = String(this.view.downloads || []);
     const ok = this.view.applyDelta(delta);
     if (ok && delta.contentID) this.win.contentID = delta.contentID;
+    if (ok && String(this.view.downloads || []) !== formats) this.renderButtons();
     return ok;
   }
 
