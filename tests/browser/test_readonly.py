@@ -8,7 +8,15 @@ from .conftest import start_server, stop_server, text_window
 @pytest.fixture(scope="module")
 def server():
     env = {"jsons": {"T": text_window("T", "read me", "t")}, "reload": {}}
-    srv = start_server("-readonly", envs={"ro": env})
+    # An env file as upstream visdom writes it: react-grid-layout items in `reload`.
+    upstream = {
+        "jsons": {"A": text_window("A", "a", "A", 0), "B": text_window("B", "b", "B", 1)},
+        "reload": {
+            "A": {"i": "A", "x": 50, "y": 0, "w": 30, "h": 20, "moved": False, "static": False},
+            "B": {"i": "B", "x": 0, "y": 4, "w": 25, "h": 12, "moved": False, "static": False},
+        },
+    }
+    srv = start_server("-readonly", envs={"ro": env, "up": upstream})
     yield srv
     stop_server(srv)
 
@@ -46,3 +54,17 @@ def test_readonly_panes_send_no_events(ui, subscribe):
     assert page.evaluate("window.__emitted") == []
     reload = ui.page.request.get(ui.server.url + "/api/env/ro").json()["reload"]
     assert reload == {}
+
+
+def test_upstream_layout_items_place_windows(ui):
+    ui.open("/env/up")
+    nodes = {
+        win: ui.page.evaluate(
+            "(w) => { const n = document.querySelector(`[data-win=${w}]`).gridstackNode;"
+            " return [n.x, n.y, n.w, n.h]; }",
+            win,
+        )
+        for win in ("A", "B")
+    }
+    # 100 columns, as upstream; B floats up to the top (upstream compacts vertically too).
+    assert nodes == {"A": [50, 0, 30, 20], "B": [0, 0, 25, 12]}
