@@ -1,4 +1,6 @@
-"""A -readonly server: the page shows windows but no mutating control, and sends nothing."""
+"""A -readonly server on prepared env files: no mutating control, upstream layouts, user CSS."""
+
+import os
 
 import pytest
 
@@ -17,6 +19,8 @@ def server():
         },
     }
     srv = start_server("-readonly", envs={"ro": env, "up": upstream})
+    with open(os.path.join(srv.env_path, "style.css"), "w", encoding="utf-8") as f:
+        f.write(".brand { color: rgb(1, 2, 3); }\n")
     yield srv
     stop_server(srv)
 
@@ -68,3 +72,9 @@ def test_upstream_layout_items_place_windows(ui):
     }
     # 100 columns, as upstream; B floats up to the top (upstream compacts vertically too).
     assert nodes == {"A": [50, 0, 30, 20], "B": [0, 0, 25, 12]}
+
+
+def test_user_css_is_applied(ui):
+    page = ui.open("/env/ro")
+    color = page.evaluate("getComputedStyle(document.querySelector('.brand')).color")
+    assert color == "rgb(1, 2, 3)"
