@@ -67,11 +67,23 @@ def handle_http_error(exc):
         return error_response(
             f"request body is larger than the limit of {limit} bytes", 413, "body"
         )
+    if exc.code == 405 and _only_the_login_catch_all():
+        return error_response(f"no such page: {request.path}", 404)
     response = error_response(exc.description or exc.name, exc.code or 500)
     for key, value in exc.get_headers():
         if key.lower() != "content-type":
             response.headers[key] = value
     return response
+
+
+def _only_the_login_catch_all():
+    """True when the path matched nothing but upstream's POST-anywhere login route."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        endpoint, _ = adapter.match(method="POST")
+    except HTTPException:
+        return False
+    return endpoint.endswith("upstream_login")
 
 
 @bp.app_errorhandler(Exception)

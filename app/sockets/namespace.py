@@ -74,9 +74,12 @@ class VisdomNamespace(Namespace):
                 return content
             data = {"eid": eids[0]}
         eid = escape_eid(data.get("eid"), default=None)
-        content = store.env_content(eid)
+        # Join first: a page opened on an env that does not exist yet gets its windows
+        # live as soon as a client creates it.
         join_room(broadcast.env_room(eid))
-        return content
+        if not store.has_env(eid):
+            return {"eid": eid, "windows": [], "reload": {}, "exists": False}
+        return dict(store.env_content(eid), exists=True)
 
     @safe
     def on_leave_env(self, data):

@@ -241,3 +241,14 @@ def test_user_css_concatenates_config_and_env_path_files(make_app, env_path, tmp
     assert response.status_code == 200 and response.mimetype == "text/css"
     text = response.get_data(as_text=True)
     assert text.index("color: red") < text.index("border: 0")
+
+
+@pytest.mark.parametrize("path", ["/favicon.ico", "/no/such/page", "/robots.txt"])
+def test_unknown_get_is_404_not_405(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.get_json()["status"] == 404
+
+
+def test_get_on_a_post_endpoint_is_still_405(client):
+    assert client.get("/events").status_code == 405

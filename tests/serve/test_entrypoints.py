@@ -39,9 +39,9 @@ def check_server(url, root, transports=("websocket",), eid="smoke"):
     try:
         assert sio.transport() == transports[0]
         ack = sio.call("join_env", {"eid": eid})
-        assert "error" in ack  # the env does not exist yet
+        assert ack["exists"] is False and ack["windows"] == []
         requests.post(url + f"/env/{eid}", data=json.dumps({"eid": eid}), timeout=10)
-        assert sio.call("join_env", {"eid": eid})["windows"] == []
+        assert sio.call("join_env", {"eid": eid})["exists"] is True
         body = {"eid": eid, "win": "W", "data": [{"content": "hi", "type": "text"}]}
         assert requests.post(url + "/events", data=json.dumps(body), timeout=10).text == "W"
         deadline = time.monotonic() + 5

@@ -321,7 +321,6 @@ BAD_PAYLOADS = [
     ("join_env", {"eid": "..\\x"}, "eid"),
     ("join_env", {"eid": 5}, "eid"),
     ("join_env", {}, "eid"),
-    ("join_env", {"eid": "ghost"}, "eid"),
     ("join_env", {"eids": []}, "eids"),
     ("join_env", {"eids": "a+b"}, "eids"),
     ("join_env", {"eids": ["main", "../x"]}, "eids"),
@@ -380,3 +379,17 @@ def test_all_null_append_pushes_nothing(sockets, plot, post, store):
     assert post("/update", body).get_data(as_text=True) == "L"
     assert received(here) == []
     assert store.window("main", "L")["content"]["data"][0]["x"] == [0, 1]
+
+
+def test_join_env_of_a_missing_env_gets_its_windows_once_created(sockets, post):
+    sio = sockets()
+    ack = sio.emit("join_env", {"eid": "later"}, callback=True)
+    assert ack == {"eid": "later", "windows": [], "reload": {}, "exists": False}
+    body = {"eid": "later", "win": "T", "data": [{"content": "hi", "type": "text"}]}
+    assert post("/events", body).get_data(as_text=True) == "T"
+    pushed = [
+        args[0]
+        for name, args in ((m["name"], m["args"]) for m in sio.get_received())
+        if name == "window"
+    ]
+    assert pushed and pushed[0]["window"]["content"] == "hi"

@@ -57,7 +57,7 @@ export class Workspace {
     } catch (err) {
       if (this.loading !== pending) return false;
       this.loading = null;
-      // An env that does not exist yet: show nothing and retry when env_list has it.
+      // Refused (a bad name): show nothing and retry when env_list has it.
       this.missing = true;
       this.show({ windows: [], reload: {} }, true);
       this.onError(err.message);
@@ -65,6 +65,8 @@ export class Workspace {
     }
     if (this.loading !== pending) return false; // a newer open() won
     this.loading = null;
+    // An env that does not exist yet is joined all the same: its windows arrive live.
+    this.missing = ack.exists === false;
     this.show(ack, !same);
     // Messages that arrived while joining are newer than the ack's snapshot, except
     // those whose change the snapshot already holds (same contentID).
