@@ -144,6 +144,28 @@ def make_app(tmp_path, env_path, clean_environ):
         app.extensions["visdom_store"].close()
 
 
+# A cheap password hash for tests (production uses werkzeug's scrypt default).
+FAST_HASH = {"VISDOM_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+
+
+def login_env(tmp_path, password="s3cret", **extra):
+    """Environment for a `-enable_login` server whose only account is alice/`password`."""
+    return {
+        "VISDOM_INSTANCE_PATH": str(tmp_path / "instance"),
+        "VISDOM_USE_ENV_CREDENTIALS": "1",
+        "VISDOM_USERNAME": "alice",
+        "VISDOM_PASSWORD": password,
+        **FAST_HASH,
+        **extra,
+    }
+
+
+@pytest.fixture
+def login_server(server_factory, tmp_path):
+    """A live server with login on and the account alice/s3cret."""
+    return server_factory("-enable_login", env=login_env(tmp_path))
+
+
 @pytest.fixture
 def env_dir():
     with tempfile.TemporaryDirectory(prefix="visdom-test-") as d:

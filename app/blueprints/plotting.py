@@ -87,10 +87,11 @@ def _write_win_data(eid, body):
             raise ApiError(f"'data' is not valid JSON: {exc}", "data") from None
     store = get_store()
     created = store.set_window_data(eid, body.get("win"), raw)
-    content = store.env_content(eid)
-    for window in content["windows"]:
-        if body.get("win") is None or window.get("id") == str(body["win"]):
+    if body.get("win") is None:
+        for window in store.env_content(eid)["windows"]:
             broadcast.window(eid, window)
+    else:
+        broadcast.window(eid, store.window(eid, body["win"]))
     _announce_env(created)
     return text("")
 

@@ -66,15 +66,8 @@ def start_server(*args, base_url="", envs=None):
 
 
 def launch(srv):
-    """Start a (stopped) server on its port and env path.
-
-    LiveServer.start polls /healthz with a 1 s timeout and gives up on a ReadTimeout, which
-    happens on a loaded machine while the process is still starting: then keep polling.
-    """
-    try:
-        return srv.start(timeout=60)
-    except requests.RequestException:
-        return wait_healthy(srv)
+    """Start a (stopped) server on its port and env path."""
+    return srv.start()
 
 
 def poll(predicate, timeout=10.0, what="a condition"):
@@ -87,20 +80,6 @@ def poll(predicate, timeout=10.0, what="a condition"):
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         time.sleep(0.05)
-
-
-def wait_healthy(srv, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if srv.proc.poll() is not None:
-            raise RuntimeError(f"server exited with {srv.proc.returncode}:\n{srv.output()}")
-        try:
-            requests.get(srv.url + "/healthz", timeout=5)
-            return srv
-        except requests.RequestException:
-            time.sleep(0.2)
-    srv.stop()
-    raise RuntimeError(f"server did not start in {timeout}s:\n{srv.output()}")
 
 
 def stop_server(srv):

@@ -3,6 +3,7 @@
 import hashlib
 import json
 import os
+import pathlib
 import shutil
 import subprocess
 import sys
@@ -12,22 +13,14 @@ import time
 import pytest
 import requests
 
-from ..conftest import ROOT, LiveServer
+from ..conftest import ROOT, LiveServer, login_env
 from .conftest import VIEWPORT
-
-FAST = {"VISDOM_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
 
 
 @pytest.fixture(scope="module")
 def login_server():
     tmp = tempfile.mkdtemp(prefix="visdom-login-")
-    env = {
-        "VISDOM_INSTANCE_PATH": os.path.join(tmp, "instance"),
-        "VISDOM_USE_ENV_CREDENTIALS": "1",
-        "VISDOM_USERNAME": "alice",
-        "VISDOM_PASSWORD": "alice-pw",
-        **FAST,
-    }
+    env = login_env(pathlib.Path(tmp), password="alice-pw")
     subprocess.run(
         [
             sys.executable,

@@ -18,11 +18,10 @@ import pytest
 import requests
 import socketio
 
-from ..conftest import free_port
+from ..conftest import free_port, login_env
 from .conftest import PRELUDE, upstream_python
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-FAST = {"VISDOM_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
 
 CONF = """
 worker_processes 1;
@@ -63,14 +62,7 @@ def nginx_front(server_factory, tmp_path):
         if os.environ.get("VISDOM_REQUIRE_BROWSER") == "1":
             pytest.fail("nginx is required (VISDOM_REQUIRE_BROWSER=1) but is not installed")
         pytest.skip("nginx is not installed (apt-get install nginx)")
-    env = {
-        "VISDOM_INSTANCE_PATH": str(tmp_path / "instance"),
-        "VISDOM_USE_ENV_CREDENTIALS": "1",
-        "VISDOM_USERNAME": "alice",
-        "VISDOM_PASSWORD": "s3cret",
-        "VISDOM_PROXY_FIX": "1",
-        **FAST,
-    }
+    env = login_env(tmp_path, VISDOM_PROXY_FIX="1")
     backend = server_factory("-enable_login", env=env, base_url="/visdom")
     tmp = tempfile.mkdtemp(prefix="visdom-nginx-")
     port = free_port()

@@ -16,26 +16,8 @@ import pytest
 import requests
 import socketio
 
-from ..conftest import ROOT, free_port
+from ..conftest import FAST_HASH, ROOT, free_port, login_env
 from .conftest import PRELUDE, Upstream, upstream_python
-
-FAST = {"VISDOM_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
-
-
-def credentials(tmp_path, **extra):
-    return {
-        "VISDOM_INSTANCE_PATH": str(tmp_path / "instance"),
-        "VISDOM_USE_ENV_CREDENTIALS": "1",
-        "VISDOM_USERNAME": "alice",
-        "VISDOM_PASSWORD": "s3cret",
-        **FAST,
-        **extra,
-    }
-
-
-@pytest.fixture
-def login_server(server_factory, tmp_path):
-    return server_factory("-enable_login", env=credentials(tmp_path))
 
 
 def test_upstream_client_logs_in_and_plots(login_server):
@@ -167,7 +149,7 @@ def _run_server(args, env, stdin=subprocess.DEVNULL, timeout=30):
 
 @pytest.mark.parametrize("missing", ["VISDOM_USERNAME", "VISDOM_PASSWORD"])
 def test_env_credentials_with_a_missing_variable_exit_1(tmp_path, missing):
-    env = credentials(tmp_path)
+    env = login_env(tmp_path)
     env[missing] = ""
     proc = _run_server(["-enable_login", "-env_path", str(tmp_path / "envs")], env)
     assert proc.returncode == 1
@@ -182,7 +164,7 @@ def test_no_accounts_and_no_terminal_exit_1_with_advice(tmp_path):
 
 
 def test_accounts_file_needs_no_prompt(server_factory, tmp_path):
-    env = {"VISDOM_INSTANCE_PATH": str(tmp_path / "instance"), **FAST}
+    env = {"VISDOM_INSTANCE_PATH": str(tmp_path / "instance"), **FAST_HASH}
     added = subprocess.run(
         [sys.executable, "-m", "app", "users", "add", "bob", "--password-stdin"],
         input="pw-bob\n",
@@ -203,7 +185,7 @@ def test_accounts_file_needs_no_prompt(server_factory, tmp_path):
 def test_terminal_prompt_asks_for_the_login(tmp_path):
     """Upstream's prompt: user name with input(), password with getpass, on a terminal."""
     port = free_port()
-    env = dict(os.environ, VISDOM_INSTANCE_PATH=str(tmp_path / "instance"), **FAST)
+    env = dict(os.environ, VISDOM_INSTANCE_PATH=str(tmp_path / "instance"), **FAST_HASH)
     env.pop("VISDOM_USE_ENV_CREDENTIALS", None)
     cmd = [
         sys.executable,

@@ -8,23 +8,6 @@ import requests
 import socketio
 import websocket
 
-FAST = {"VISDOM_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
-
-
-def login_env(tmp_path):
-    return {
-        "VISDOM_INSTANCE_PATH": str(tmp_path / "instance"),
-        "VISDOM_USE_ENV_CREDENTIALS": "1",
-        "VISDOM_USERNAME": "alice",
-        "VISDOM_PASSWORD": "s3cret",
-        **FAST,
-    }
-
-
-@pytest.fixture
-def login_server(server_factory, tmp_path):
-    return server_factory("-enable_login", env=login_env(tmp_path))
-
 
 def login_cookie(srv):
     password = hashlib.sha256(b"s3cret").hexdigest()
