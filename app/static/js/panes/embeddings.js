@@ -2,17 +2,9 @@
 // EntitySelected, a lasso around more than 21 points sends RegionSelected (the training
 // code re-runs t-SNE on that subset), "Back" restores the previous point set.
 import { sanitizedFragment } from './sanitize.js';
+import { COLORS, svgEl } from './svg.js';
 
-const NS = 'http://www.w3.org/2000/svg';
 const MIN_REGION = 22;
-const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2',
-  '#7f7f7f', '#bcbd22', '#17becf'];
-
-function svgEl(tag, attrs = {}) {
-  const el = document.createElementNS(NS, tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  return el;
-}
 
 /** Is point p inside polygon poly (ray casting)? */
 export function inside(p, poly) {

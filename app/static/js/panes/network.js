@@ -1,16 +1,8 @@
 // Network windows (vis.graph): nodes and edges drawn as SVG after a small force layout.
 import { downloadText, fileName } from './download.js';
+import { COLORS, svgEl } from './svg.js';
 
-const NS = 'http://www.w3.org/2000/svg';
 const SIZE = 1000;
-const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2',
-  '#7f7f7f', '#bcbd22', '#17becf'];
-
-function svgEl(tag, attrs = {}) {
-  const el = document.createElementNS(NS, tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  return el;
-}
 
 /** Fruchterman-Reingold positions in [0, SIZE]^2 for n nodes and index pairs. */
 export function forceLayout(n, links, iterations = 200) {
