@@ -24,7 +24,6 @@ class Env:
         self.seq = 0
         self.dirty = False
         self.next_save = 0.0
-        self.written_seq = -1  # journal sequence number of the snapshot on disk
 
     def fill(self, snapshot, records):
         """Set the content from a snapshot dict and replay journal records newer than it."""

@@ -365,12 +365,10 @@ class Store:
                     return
                 started = time.monotonic()
                 text = json.dumps(env.to_file())
-                seq = env.seq
                 self.files.rotate_journal(env.eid)
                 env.dirty = False
             try:
                 self.files.write_snapshot(env.eid, text)
-                env.written_seq = seq
             except OSError as exc:
                 log.error(
                     "could not write env %s (its journal keeps every change): %s", env.eid, exc
