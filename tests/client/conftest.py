@@ -82,3 +82,13 @@ def browser_factory():
     yield make
     for b in opened:
         b.close()
+
+
+@pytest.fixture
+def vis(shared_server, eid):
+    """Our client on the module's shared server, drawing into the test's own env."""
+    from visdom_client import Visdom
+
+    client = Visdom(port=shared_server.port, server="http://127.0.0.1", env=eid)
+    yield client
+    client.shutdown()

@@ -5,16 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from visdom_client import Visdom
-
 from .conftest import env_windows
-
-
-@pytest.fixture
-def vis(shared_server, eid):
-    client = Visdom(port=shared_server.port, server="http://127.0.0.1", env=eid)
-    yield client
-    client.shutdown()
 
 
 @pytest.fixture
