@@ -13,7 +13,6 @@ journal on, as in production) and drives it with the real upstream client from
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,10 @@ import time
 import requests
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)  # run as a script from anywhere
+
+from app.testing import ServerProcess, free_port  # noqa: E402
+
 SIZES = (0, 1_000, 10_000, 100_000)
 
 CLIENT = r"""
@@ -50,28 +53,18 @@ print(json.dumps({"rate": n / took}))
 """
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def upstream_python():
     return os.environ.get("VISDOM_UPSTREAM_PYTHON") or os.path.join(
         ROOT, ".venv-upstream", "bin", "python"
     )
 
 
-def start(kind, env_path, port):
-    if kind == "ours":
-        cmd = [sys.executable, "-m", "app", "-port", str(port), "-env_path", env_path]
-        cmd += ["-logging_level", "WARNING"]
-        probe = f"http://127.0.0.1:{port}/healthz"
-    else:
-        code = "from visdom.server.run_server import main; main()"
-        cmd = [upstream_python(), "-c", code, "-port", str(port), "-env_path", env_path]
-        cmd += ["-bind_local", "-logging_level", "WARNING"]
-        probe = None
+def start_upstream(env_path):
+    """Start upstream's own server (side-by-side runs); return (process, port)."""
+    port = free_port()
+    code = "from visdom.server.run_server import main; main()"
+    cmd = [upstream_python(), "-c", code, "-port", str(port), "-env_path", env_path]
+    cmd += ["-bind_local", "-logging_level", "WARNING"]
     proc = subprocess.Popen(
         cmd,
         cwd=ROOT,
@@ -83,21 +76,28 @@ def start(kind, env_path, port):
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            if probe:
-                requests.get(probe, timeout=1)
-            else:
-                requests.post(f"http://127.0.0.1:{port}/env_state", data="{}", timeout=1)
-            return proc
+            requests.post(f"http://127.0.0.1:{port}/env_state", data="{}", timeout=1)
+            return proc, port
         except requests.ConnectionError:
             time.sleep(0.2)
     proc.kill()
-    raise SystemExit(f"{kind} server did not start")
+    raise SystemExit("upstream server did not start")
 
 
 def measure(kind, size, n):
-    with tempfile.TemporaryDirectory() as env_path:
-        port = free_port()
-        proc = start(kind, env_path, port)
+    with tempfile.TemporaryDirectory() as tmp:
+        env_path = os.path.join(tmp, "envs")
+        os.makedirs(env_path)
+        if kind == "ours":
+            server = ServerProcess(env_path).start()
+            port, stop = server.port, server.stop
+        else:
+            proc, port = start_upstream(env_path)
+
+            def stop():
+                proc.terminate()
+                proc.wait(timeout=20)
+
         try:
             out = subprocess.run(
                 [upstream_python(), "-c", CLIENT, str(port), str(size), str(n)],
@@ -108,8 +108,7 @@ def measure(kind, size, n):
             )
             return json.loads(out.stdout.strip().splitlines()[-1])["rate"]
         finally:
-            proc.terminate()
-            proc.wait(timeout=20)
+            stop()
 
 
 def main():

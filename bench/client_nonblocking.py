@@ -7,8 +7,6 @@ Usage: python bench/client_nonblocking.py [--points 200000] [--blocking-points 2
 
 import argparse
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -18,28 +16,8 @@ import requests
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+from app.testing import ServerProcess  # noqa: E402
 from visdom_client import Visdom  # noqa: E402
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port, env_path):
-    cmd = [sys.executable, "-m", "app", "-port", str(port), "-env_path", env_path]
-    cmd += ["-logging_level", "WARNING"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return proc
-        except requests.RequestException:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("the server did not start")
 
 
 def stored_points(port, env, win):
@@ -79,15 +57,15 @@ def main():
     parser.add_argument("--points", type=int, default=200_000)
     parser.add_argument("--blocking-points", type=int, default=2_000)
     args = parser.parse_args()
-    port = free_port()
-    with tempfile.TemporaryDirectory(prefix="visdom-bench-") as env_path:
-        proc = start_server(port, env_path)
+    with tempfile.TemporaryDirectory(prefix="visdom-bench-") as tmp:
+        env_path = os.path.join(tmp, "envs")
+        os.makedirs(env_path)
+        server = ServerProcess(env_path).start()
         try:
-            blocking = run(port, args.blocking_points, nonblocking=False)
-            fast = run(port, args.points, nonblocking=True)
+            blocking = run(server.port, args.blocking_points, nonblocking=False)
+            fast = run(server.port, args.points, nonblocking=True)
         finally:
-            proc.terminate()
-            proc.wait(timeout=15)
+            server.stop()
     print("single-point line appends to one window (python -m app, threading mode)")
     for label, r in (("blocking    ", blocking), ("nonblocking ", fast)):
         print(

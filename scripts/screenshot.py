@@ -12,8 +12,6 @@ import io
 import json
 import math
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,6 +21,10 @@ import requests
 from PIL import Image
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)  # run as a script from anywhere
+
+from app.testing import ServerProcess  # noqa: E402
+
 CHROMIUM = os.environ.get("VISDOM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -33,29 +35,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ENV = "demo_run"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(env_path, port):
-    cmd = [sys.executable, "-m", "app", "-port", str(port), "-env_path", env_path]
-    cmd += ["-hostname", "127.0.0.1", "-logging_level", "WARNING"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"the server exited with {proc.returncode}")
-        try:
-            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
-            return proc
-        except requests.RequestException:
-            time.sleep(0.2)
-    proc.terminate()
-    raise SystemExit("the server did not start")
 
 
 def post(url, endpoint, body):
@@ -260,19 +239,17 @@ def main(argv):
     )
     if not os.path.exists(CHROMIUM):
         raise SystemExit(f"Chromium not found at {CHROMIUM}: run `make chromium`")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="visdom-shot-") as tmp:
         env_path = os.path.join(tmp, "envs")
         os.makedirs(env_path)
-        proc = start_server(env_path, port)
+        server = ServerProcess(env_path).start()
+        url = server.url
         try:
             fill(url)
             layout(url)
             shoot(url, out)
         finally:
-            proc.terminate()
-            proc.wait(timeout=15)
+            server.stop()
     print(f"wrote {out}")
 
 
