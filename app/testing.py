@@ -16,6 +16,18 @@ import requests
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
+# Debian's Chromium, driven by Playwright. Without the networking flags it stalls on a
+# machine with no internet access; as root it needs --no-sandbox.
+CHROMIUM = os.environ.get("VISDOM_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
 
 def free_port():
     """Return a TCP port that is free on 127.0.0.1 now."""

@@ -23,17 +23,8 @@ from PIL import Image
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)  # run as a script from anywhere
 
-from app.testing import ServerProcess  # noqa: E402
+from app.testing import CHROMIUM, CHROMIUM_ARGS, ServerProcess  # noqa: E402
 
-CHROMIUM = os.environ.get("VISDOM_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 ENV = "demo_run"
 
 

@@ -17,17 +17,10 @@ import pytest
 import requests
 import socketio
 
+from app.testing import CHROMIUM, CHROMIUM_ARGS
+
 from ..conftest import ROOT, LiveServer
 
-CHROMIUM = os.environ.get("VISDOM_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 ARTIFACTS = os.path.join(ROOT, "tests", "browser", "artifacts")
 VIEWPORT = {"width": 1400, "height": 900}
 
