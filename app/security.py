@@ -27,6 +27,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .auth import secret, startup, tokens
 from .auth.cli import users_cli
+from .auth.live import LiveSessions
 from .auth.revoked import RevokedLogins
 from .auth.users import UserStore
 from .auth.views import LoginLimiter, login_url, make_blueprint
@@ -57,6 +58,7 @@ class Auth:
         self.users = users
         self.revoked = revoked
         self.limiter = limiter
+        self.live = LiveSessions()
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -122,6 +124,54 @@ def socket_auth(auth):
         return False
     login_user(user)  # kept in this socket's own session, for its later events
     return True
+
+
+def current_identity():
+    """Return what the current caller signed in with: account, password fingerprint, logins."""
+    if not current_user.is_authenticated:
+        return None
+    logins = [session.get("visdom_login")]
+    claims = tokens.read_login_cookie(request.cookies.get(COOKIE))
+    if claims:
+        logins.append(claims["n"])
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header[:7].lower() == "bearer " else None
+    return {
+        "name": current_user.id,
+        "fingerprint": current_user.fingerprint,
+        "logins": [login for login in logins if login],
+        "token": token,
+    }
+
+
+def identity_valid(identity):
+    """True while the account exists with the same password and no login of it has ended."""
+    auth = _auth()
+    user = auth.users.get(identity["name"])
+    if user is None or user.fingerprint != identity["fingerprint"]:
+        return False
+    if any(auth.revoked.is_revoked(login) for login in identity["logins"]):
+        return False
+    return not identity["token"] or auth.users.user_for_token(identity["token"]) is not None
+
+
+def socket_opened(key, close):
+    """Hook for every live connection (Socket.IO sid or /vis_socket channel) that opens."""
+    if current_app.config.get("ENABLE_LOGIN"):
+        identity = current_identity()
+        if identity is not None:
+            _auth().live.add(key, identity, close)
+
+
+def socket_closed(key):
+    """Hook for every live connection that closes."""
+    if current_app.config.get("ENABLE_LOGIN"):
+        _auth().live.discard(key)
+
+
+def end_lost_sessions():
+    """Close the live connections whose login ended (right after a logout, and every second)."""
+    _auth().live.sweep(identity_valid)
 
 
 # origins ------------------------------------------------------------------------------------
@@ -291,6 +341,16 @@ def init_app(app):
     app.after_request(add_headers)
     app.extensions["visdom_can_edit"] = can_edit
     app.extensions["visdom_socket_auth"] = socket_auth
+    app.extensions["visdom_socket_opened"] = socket_opened
+    app.extensions["visdom_socket_closed"] = socket_closed
+    app.extensions["visdom_end_lost_sessions"] = end_lost_sessions
+    if app.config.get("ENABLE_LOGIN") and not app.config.get("TESTING"):
+
+        def sweep():
+            with app.app_context():
+                end_lost_sessions()
+
+        app.extensions["visdom_auth"].live.start(sweep)
     server = getattr(socketio, "server", None)
     if server is not None:
         config = app.config

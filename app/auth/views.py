@@ -132,6 +132,9 @@ def make_blueprint(base):
             revoked.revoke(claims.get("n"))
         logout_user()
         session.clear()
+        end = current_app.extensions.get("visdom_end_lost_sessions")
+        if end is not None:
+            end()  # this user's open sockets close now, not at their next request
         enabled = current_app.config.get("ENABLE_LOGIN")
         response = redirect(login_url() if enabled else current_app.config["BASE_URL"] + "/")
         response.delete_cookie(COOKIE, path=current_app.config["BASE_URL"] or "/")

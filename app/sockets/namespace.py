@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import current_app
+from flask import current_app, request
 from flask_socketio import Namespace, join_room, leave_room, rooms
 
 from ..common import VisdomError
@@ -45,7 +45,17 @@ class VisdomNamespace(Namespace):
         hook = current_app.extensions.get("visdom_socket_auth")
         if hook is not None and not hook(auth):
             return False
+        opened = current_app.extensions.get("visdom_socket_opened")
+        if opened is not None:
+            sid, server = request.sid, self.socketio.server
+            opened(("sio", sid), lambda: server.disconnect(sid, namespace="/"))
         return True
+
+    def on_disconnect(self, reason=None):
+        """Browser or client leaves (or was disconnected because its login ended)."""
+        closed = current_app.extensions.get("visdom_socket_closed")
+        if closed is not None:
+            closed(("sio", request.sid))
 
     @safe
     def on_join_env(self, data):

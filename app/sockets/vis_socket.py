@@ -43,6 +43,7 @@ def vis_socket(ws):
             ws.send(text)
 
     conn = registry.add(Connection(request.cookies.get(COOKIE), send=send))
+    _hook("visdom_socket_opened", ("raw", conn.sid), ws.close)
     try:
         send(ALIVE)
         while True:
@@ -57,6 +58,14 @@ def vis_socket(ws):
         pass
     finally:
         registry.remove(conn.sid)
+        _hook("visdom_socket_closed", ("raw", conn.sid))
+
+
+def _hook(name, *args):
+    """Tell the login layer (when there is one) that a channel opened or closed."""
+    hook = current_app.extensions.get(name)
+    if hook is not None:
+        hook(*args)
 
 
 def _sweep(registry):
@@ -75,6 +84,7 @@ def vis_socket_wrap():
     sid = body.get("sid")
     if sid is None:
         conn = registry.add(Connection(request.cookies.get(COOKIE)))
+        _hook("visdom_socket_opened", ("raw", conn.sid), lambda: registry.remove(conn.sid))
         conn.last_poll = time.monotonic()
         conn.send(ALIVE)
         return jsonify({"success": True, "sid": conn.sid})
