@@ -42,6 +42,7 @@ def create_app(test_config=None):
         static_folder=None,
     )
     _load_config(app.config, test_config)
+    _strict_json(app)
     logging.getLogger("app").setLevel(app.config["LOGGING_LEVEL"])
     base = app.config["BASE_URL"]
     app.add_url_rule(
@@ -66,3 +67,20 @@ def create_app(test_config=None):
     init_sockets(app)
     security.init_app(app)
     return app
+
+
+def _strict_json(app):
+    """Make jsonify() strict JSON (NaN and ±Inf become null): browsers read these answers."""
+    from flask.json.provider import DefaultJSONProvider
+
+    from .jsonio import loads, strict_dumps
+
+    class StrictJSONProvider(DefaultJSONProvider):
+        def dumps(self, obj, **kwargs):
+            return strict_dumps(obj)
+
+        def loads(self, s, **kwargs):
+            return loads(s)
+
+    app.json_provider_class = StrictJSONProvider
+    app.json = StrictJSONProvider(app)

@@ -31,8 +31,8 @@ from .auth.revoked import RevokedLogins
 from .auth.users import UserStore
 from .auth.views import LoginLimiter, login_url, make_blueprint
 from .blueprints.errors import error_response
+from .common import COOKIE
 from .extensions import login_manager, socketio
-from .sockets.clients import COOKIE
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 
 from ..blueprints.errors import error_response
-from ..sockets.clients import COOKIE
+from ..common import COOKIE
 from . import tokens
 from .users import login_secret
 

@@ -4,9 +4,10 @@ import functools
 
 from flask import current_app, request
 
-from ..sockets.clients import COOKIE
+from ..common import COOKIE
+from ..jsonio import lenient_dumps
+from ..services.access import check_can_edit
 from ..state import escape_eid
-from .errors import ApiError
 
 
 def request_eid(body, key="eid", default="main"):
@@ -20,7 +21,11 @@ def touch(eid):
 
 
 def mutating(view):
-    """Refuse the view when the server is readonly or the user may not edit."""
+    """Refuse the view at once when the server is readonly or the user may not edit.
+
+    The service functions check again; the mark lets a test prove that every route
+    that changes something is gated.
+    """
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
@@ -31,15 +36,11 @@ def mutating(view):
     return wrapper
 
 
-def check_can_edit():
-    """Raise a 403 ApiError when the current caller may not change anything."""
-    if current_app.config.get("READONLY"):
-        raise ApiError("the server is readonly: changes are refused", None, 403)
-    hook = current_app.extensions.get("visdom_can_edit")
-    if hook is not None and not hook():
-        raise ApiError("your account may view but not change anything", None, 403)
-
-
 def text(value):
     """Return a plain-text response (upstream clients read the body literally)."""
     return current_app.response_class(value, mimetype="text/plain")
+
+
+def lenient_json(value):
+    """Return JSON in upstream's form (NaN/Infinity tokens kept) for Python clients."""
+    return current_app.response_class(lenient_dumps(value), mimetype="application/json")

@@ -2,18 +2,18 @@
 
 from flask import Blueprint, current_app, jsonify, make_response, request
 
-from ..sockets import broadcast
-from ..sockets.clients import COOKIE, new_client_cookie
+from ..common import COOKIE, VisdomError, parse_body
+from ..services import envs as env_service
+from ..sockets.clients import new_client_cookie
 from ..state import escape_eid, get_store
-from .common import check_can_edit, mutating, request_eid, text, touch
-from .errors import ApiError, parse_body
+from .common import mutating, request_eid, text, touch
 
 bp = Blueprint("envs", __name__)
 
 
 def _eid_list(value, field):
     if not isinstance(value, list):
-        raise ApiError(f"'{field}' must be a list of env ids", field)
+        raise VisdomError(f"'{field}' must be a list of env ids", field)
     return [escape_eid(eid, field=field, default=None) for eid in value]
 
 
@@ -44,7 +44,7 @@ def env_state():
 def save():
     """Write the listed envs to disk now; answer the ids written."""
     body = parse_body()
-    return jsonify(get_store().save(_eid_list(body.get("data"), "data")))
+    return jsonify(env_service.save_envs(_eid_list(body.get("data"), "data")))
 
 
 @bp.post("/fork_env")
@@ -54,10 +54,7 @@ def fork_env():
     body = parse_body()
     prev_eid = request_eid(body, "prev_eid", default=None)
     eid = request_eid(body, "eid", default=None)
-    store = get_store()
-    store.fork_env(prev_eid, eid)
-    broadcast.env_list(store.env_ids())
-    return text(eid)
+    return text(env_service.fork_env(prev_eid, eid))
 
 
 @bp.post("/delete_env")
@@ -65,10 +62,7 @@ def fork_env():
 def delete_env():
     """Delete an env and its file (an explicit eid is required)."""
     body = parse_body()
-    eid = request_eid(body, default=None)
-    store = get_store()
-    store.delete_env(eid)
-    broadcast.env_list(store.env_ids())
+    env_service.delete_env(request_eid(body, default=None))
     return text("")
 
 
@@ -80,11 +74,7 @@ def env_post(eid):
     response = make_response(text(""))
     target = request_eid(body, default=None) if body.get("eid") is not None else None
     if target is not None:
-        store = get_store()
-        if not store.has_env(target):
-            check_can_edit()
-            if store.ensure_env(target):
-                broadcast.env_list(store.env_ids())
+        env_service.ensure_env(target)
     key = request.cookies.get(COOKIE)
     if key is None and not current_app.config.get("ENABLE_LOGIN"):
         key = new_client_cookie(target or url_eid)

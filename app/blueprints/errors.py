@@ -1,61 +1,26 @@
-"""One JSON error shape for every API failure, and the request-body parser."""
+"""One JSON error shape for every API failure."""
 
-import json
 import logging
 
 from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from ..panes import PaneError
-from ..state import StoreError
+from ..common import VisdomError
 
 bp = Blueprint("errors", __name__)
 log = logging.getLogger(__name__)
 
 
-class ApiError(Exception):
-    """An HTTP error with a message and the request field at fault."""
-
-    def __init__(self, message, field=None, status=400):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.status = status
-
-
 def error_response(message, status, field=None):
     """Return the JSON error response: {"error", "field", "status"}."""
-    body = {"error": message, "status": status}
-    if field is not None:
-        body["field"] = field
-    response = jsonify(body)
+    response = jsonify(VisdomError(message, field, status).to_dict())
     response.status_code = status
     return response
 
 
-def parse_body():
-    """Return the request body as a JSON object, whatever the content type.
-
-    Upstream clients send JSON without a JSON content type and may use the NaN and
-    Infinity tokens, so the raw bytes are decoded with Python's lenient parser.
-    """
-    raw = request.get_data(cache=True)
-    if not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(f"request body is not valid JSON: {exc}", "body") from None
-    if not isinstance(body, dict):
-        raise ApiError("request body must be a JSON object", "body")
-    return body
-
-
-@bp.app_errorhandler(ApiError)
-@bp.app_errorhandler(PaneError)
-@bp.app_errorhandler(StoreError)
+@bp.app_errorhandler(VisdomError)
 def handle_api_error(exc):
-    if getattr(exc, "plain", False):
+    if exc.plain:
         return current_app.response_class(exc.message, status=exc.status, mimetype="text/plain")
     return error_response(exc.message, exc.status, exc.field)
 

@@ -1,20 +1,13 @@
 """Upstream's window endpoints: /events /update /close /win_exists /win_data /win_hash."""
 
-import json
+from flask import Blueprint
 
-from flask import Blueprint, jsonify
-
-from ..sockets import broadcast
+from ..common import parse_body
+from ..services import windows
 from ..state import get_store
-from .common import mutating, request_eid, text, touch
-from .errors import ApiError, parse_body
+from .common import lenient_json, mutating, request_eid, text, touch
 
 bp = Blueprint("plotting", __name__)
-
-
-def _announce_env(created):
-    if created:
-        broadcast.env_list(get_store().env_ids())
 
 
 @bp.post("/events")
@@ -24,10 +17,7 @@ def events():
     body = parse_body()
     eid = request_eid(body)
     touch(eid)
-    window, created = get_store().put_window(eid, body)
-    broadcast.window(eid, window)
-    _announce_env(created)
-    return text(window["id"])
+    return text(windows.create_window(eid, body))
 
 
 @bp.post("/update")
@@ -37,10 +27,7 @@ def update():
     body = parse_body()
     eid = request_eid(body)
     touch(eid)
-    window, change, created = get_store().update_window(eid, body)
-    broadcast.change(eid, str(body["win"]), window, change)
-    _announce_env(created)
-    return text(str(body["win"]))
+    return text(windows.update_window(eid, body))
 
 
 @bp.post("/close")
@@ -48,9 +35,7 @@ def update():
 def close():
     """Remove one window, or every window of the env when win is null."""
     body = parse_body()
-    eid = request_eid(body)
-    removed = get_store().close_windows(eid, body.get("win"))
-    broadcast.close(eid, [w["id"] for w in removed])
+    windows.close_windows(request_eid(body), body.get("win"))
     return text("")
 
 
@@ -66,33 +51,20 @@ def win_exists():
 
 @bp.post("/win_data")
 def win_data():
-    """Read one window (or all), or overwrite with `data`, a JSON string."""
+    """Read one window (or all) in upstream's JSON form, or overwrite with `data`."""
     body = parse_body()
     eid = request_eid(body)
     store = get_store()
     if "data" not in body:
         if body.get("win") is None:
-            return jsonify(store.windows(eid))
-        return jsonify(store.window(eid, body["win"]))
+            return lenient_json(store.windows(eid))
+        return lenient_json(store.window(eid, body["win"]))
     return _write_win_data(eid, body)
 
 
 @mutating
 def _write_win_data(eid, body):
-    raw = body["data"]
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except ValueError as exc:
-            raise ApiError(f"'data' is not valid JSON: {exc}", "data") from None
-    store = get_store()
-    created = store.set_window_data(eid, body.get("win"), raw)
-    if body.get("win") is None:
-        for window in store.env_content(eid)["windows"]:
-            broadcast.window(eid, window)
-    else:
-        broadcast.window(eid, store.window(eid, body["win"]))
-    _announce_env(created)
+    windows.write_window_data(eid, body.get("win"), body["data"])
     return text("")
 
 

@@ -2,10 +2,10 @@
 
 from flask import Blueprint, current_app, jsonify
 
-from ..sockets import broadcast
+from ..common import parse_body
+from ..services.envs import set_views
 from ..state import get_store
 from .common import mutating
-from .errors import parse_body
 
 bp = Blueprint("views", __name__)
 
@@ -20,12 +20,7 @@ def list_views():
 @mutating
 def save_views():
     """Replace the views object with body["views"] and tell every browser."""
-    body = parse_body()
-    store = get_store()
-    store.set_views(body.get("views"))
-    views = store.views()
-    broadcast.views(views)
-    return jsonify(views)
+    return jsonify(set_views(parse_body().get("views")))
 
 
 @bp.get("/user/style.css")

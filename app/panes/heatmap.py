@@ -1,20 +1,20 @@
 """Heatmap updates: append or prepend rows and columns, or replace (protocol section 5.2)."""
 
-from .errors import PaneError
+from ..common import VisdomError
 
 DIRECTIONS = ("appendRow", "prependRow", "appendColumn", "prependColumn", "replace")
 
 
 def _matrix(value, field):
     if not isinstance(value, list) or not all(isinstance(row, list) for row in value):
-        raise PaneError(f"'{field}' must be a list of rows", field)
+        raise VisdomError(f"'{field}' must be a list of rows", field)
     return value
 
 
 def check_heatmap_update(trace, new, direction):
-    """Raise PaneError unless `new` can be merged into heatmap `trace` along `direction`."""
+    """Raise VisdomError unless `new` can be merged into heatmap `trace` along `direction`."""
     if direction not in DIRECTIONS:
-        raise PaneError(f"'updateDir' must be one of {', '.join(DIRECTIONS)}", "updateDir")
+        raise VisdomError(f"'updateDir' must be one of {', '.join(DIRECTIONS)}", "updateDir")
     dz = _matrix(new.get("z"), "data[0].z")
     if direction == "replace":
         return
@@ -22,26 +22,26 @@ def check_heatmap_update(trace, new, direction):
     if direction.endswith("Row"):
         axis, what = "y", "rows"
         if z and dz and len(z[0]) != len(dz[0]):
-            raise PaneError(
+            raise VisdomError(
                 f"the heatmap has {len(z[0])} columns but the new rows have {len(dz[0])}",
                 "data[0].z",
             )
     else:
         axis, what = "x", "columns"
         if len(z) != len(dz):
-            raise PaneError(
+            raise VisdomError(
                 f"the heatmap has {len(z)} rows but the new columns have {len(dz)}", "data[0].z"
             )
     old_labels, new_labels = trace.get(axis), new.get(axis)
     if new_labels is not None and not isinstance(new_labels, list):
-        raise PaneError(f"'data[0].{axis}' must be a list of {what} names", f"data[0].{axis}")
+        raise VisdomError(f"'data[0].{axis}' must be a list of {what} names", f"data[0].{axis}")
     if (old_labels is None) != (new_labels is None):
-        raise PaneError(
+        raise VisdomError(
             f"label mismatch: the heatmap and the update must both name their {what} or neither",
             f"data[0].{axis}",
         )
     if old_labels is not None and set(map(str, new_labels)) & set(map(str, old_labels)):
-        raise PaneError(f"the new {what} names already exist in the heatmap", f"data[0].{axis}")
+        raise VisdomError(f"the new {what} names already exist in the heatmap", f"data[0].{axis}")
 
 
 def merge_heatmap(trace, new, direction, append):

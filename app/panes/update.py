@@ -7,7 +7,7 @@ appends extend lists in place and the returned delta carries only the new points
 
 import math
 
-from .errors import PaneError
+from ..common import VisdomError
 from .heatmap import check_heatmap_update, merge_heatmap
 from .window import check_data_list, new_content_id, require_dict, title_of
 
@@ -36,7 +36,7 @@ def apply_update(window, args):
     wtype = window.get("type")
     handler = _HANDLERS.get(wtype)
     if handler is None:
-        raise PaneError(gate_message(window), "win")
+        raise VisdomError(gate_message(window), "win")
     _check_stored(window)
     if wtype != "plot" and args.get("data") is None:
         # update_window_opts on a non-plot window (upstream answers 500): options only.
@@ -65,7 +65,7 @@ def _check_stored(window):
     else:
         ok = True
     if not ok:
-        raise PaneError(
+        raise VisdomError(
             f"window '{window.get('id')}' holds malformed {wtype} content and cannot be "
             "updated; replace it with /events or /win_data",
             "win",
@@ -77,7 +77,7 @@ def _update_text(window, args):
     data = check_data_list(args)
     text = data[0].get("content")
     if text is None:
-        raise PaneError("'data[0].content' is required for a text update", "data[0].content")
+        raise VisdomError("'data[0].content' is required for a text update", "data[0].content")
     text = text if isinstance(text, str) else str(text)
     if args.get("append") is False:
         window["content"] = text
@@ -99,16 +99,18 @@ def _update_image_history(window, args):
     if utype == "image_update_selected":
         raw = data[0].get("selected", data[0].get("content"))
         if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-            raise PaneError("'data[0].selected' must be an image index", "data[0].selected")
+            raise VisdomError("'data[0].selected' must be an image index", "data[0].selected")
         window["selected"] = min(max(0, int(raw)), max(0, len(history) - 1))
         return FULL
-    raise PaneError("'data[0].type' must be image_history or image_update_selected", "data[0].type")
+    raise VisdomError(
+        "'data[0].type' must be image_history or image_update_selected", "data[0].type"
+    )
 
 
 def _update_embeddings(window, args):
     data = args.get("data")
     if not isinstance(data, dict):
-        raise PaneError("'data' must be an object for an embeddings update", "data")
+        raise VisdomError("'data' must be an object for an embeddings update", "data")
     content = window["content"]
     kind = data.get("update_type")
     if kind == "EntitySelected":
@@ -116,13 +118,13 @@ def _update_embeddings(window, args):
     elif kind == "RegionSelected":
         points = data.get("points")
         if not isinstance(points, list):
-            raise PaneError("'data.points' must be a list", "data.points")
+            raise VisdomError("'data.points' must be a list", "data.points")
         window.setdefault("old_content", []).append(content.get("data"))
         content["has_previous"] = True
         content["data"] = points
         content["selected"] = None
     else:
-        raise PaneError(
+        raise VisdomError(
             "'data.update_type' must be EntitySelected or RegionSelected", "data.update_type"
         )
     return FULL
@@ -132,7 +134,7 @@ def _replace_content(window, args):
     """Replace an image, properties or network window's content (upstream answers 500)."""
     data = check_data_list(args)
     if data[0].get("type") not in (None, window["type"]):
-        raise PaneError(
+        raise VisdomError(
             f"'data[0].type' must be {window['type']} to update this window", "data[0].type"
         )
     opts = require_dict(args, "opts")
@@ -160,13 +162,13 @@ def _update_plot(window, args):
     content = window["content"]
     traces = content.setdefault("data", [])
     if traces and traces[0].get("type") not in UPDATABLE_TRACES:
-        raise PaneError(gate_message(window), "win")
+        raise VisdomError(gate_message(window), "win")
     layout = require_dict(args, "layout")
     opts = require_dict(args, "opts")
     title_of(opts)  # validate before the layout is merged
     legend = opts.get("legend")
     if legend is not None and not isinstance(legend, list):
-        raise PaneError("'opts.legend' must be a list of names", "opts.legend")
+        raise VisdomError("'opts.legend' must be a list of names", "opts.legend")
     data = args.get("data")
     if data is not None:
         data = check_data_list(args) if data != [] else []
@@ -181,9 +183,9 @@ def _update_plot(window, args):
     elif delete:
         plan = "delete"
     elif not data:
-        raise PaneError("'data' must hold the traces to update", "data")
+        raise VisdomError("'data' must hold the traces to update", "data")
     elif name is not None and len(data) != 1:
-        raise PaneError("with 'name', 'data' must hold exactly one trace", "data")
+        raise VisdomError("with 'name', 'data' must hold exactly one trace", "data")
     elif not targets and data[0].get("type") == "heatmap":
         plan = "add_heatmap"
     elif len(targets) == 1 and traces[targets[0]].get("type") == "heatmap":
@@ -193,14 +195,14 @@ def _update_plot(window, args):
         plan = "inject"
     else:
         if len(data) < len(targets):
-            raise PaneError(
+            raise VisdomError(
                 f"'data' has {len(data)} traces but {len(targets)} traces are to be updated",
                 "data",
             )
         for n in range(len(targets)):
             for axis in ("x", "y"):
                 if not isinstance(data[n].get(axis), list):
-                    raise PaneError(f"'data[{n}].{axis}' must be a list", f"data[{n}].{axis}")
+                    raise VisdomError(f"'data[{n}].{axis}' must be a list", f"data[{n}].{axis}")
         plan = "traces"
 
     # Validation is over: from here on nothing raises.

@@ -2,7 +2,7 @@
 
 import uuid
 
-from .errors import PaneError
+from ..common import VisdomError
 
 PLAIN_TYPES = ("image", "text", "properties")
 
@@ -13,12 +13,12 @@ def new_content_id():
 
 
 def require_dict(args, key, default=None):
-    """Return args[key] when it is a JSON object (or absent/null), else raise PaneError."""
+    """Return args[key] when it is a JSON object (or absent/null), else raise VisdomError."""
     value = args.get(key)
     if value is None:
         return {} if default is None else default
     if not isinstance(value, dict):
-        raise PaneError(f"'{key}' must be an object, got {type(value).__name__}", key)
+        raise VisdomError(f"'{key}' must be an object, got {type(value).__name__}", key)
     return value
 
 
@@ -26,9 +26,9 @@ def check_data_list(args):
     """Return the non-empty list of trace/content objects in args['data']."""
     data = args.get("data")
     if not isinstance(data, list) or not data:
-        raise PaneError("'data' must be a non-empty list of objects", "data")
+        raise VisdomError("'data' must be a non-empty list of objects", "data")
     if not all(isinstance(item, dict) for item in data):
-        raise PaneError("every item of 'data' must be an object", "data")
+        raise VisdomError("every item of 'data' must be an object", "data")
     return data
 
 
@@ -38,19 +38,19 @@ def title_of(opts):
     if title is None:
         return ""
     if isinstance(title, (dict, list)):
-        raise PaneError("'opts.title' must be a string", "opts.title")
+        raise VisdomError("'opts.title' must be a string", "opts.title")
     return str(title)
 
 
 def build_window(args, win_id):
     """Return the window object for an /events request (or an /update that creates)."""
     if args.get("func") is not None:
-        raise PaneError("'func' (Lua Torch plotting) is not supported", "func")
+        raise VisdomError("'func' (Lua Torch plotting) is not supported", "func")
     data = check_data_list(args)
     opts = require_dict(args, "opts")
     ptype = data[0].get("type")
     if ptype is not None and not isinstance(ptype, str):
-        raise PaneError("'data[0].type' must be a string", "data[0].type")
+        raise VisdomError("'data[0].type' must be a string", "data[0].type")
     window = {
         "command": "window",
         "id": win_id,
@@ -77,7 +77,9 @@ def build_window(args, win_id):
     elif ptype == "embeddings":
         content = data[0].get("content")
         if not isinstance(content, dict):
-            raise PaneError("'data[0].content' must be an object for embeddings", "data[0].content")
+            raise VisdomError(
+                "'data[0].content' must be an object for embeddings", "data[0].content"
+            )
         window["content"] = dict(content, has_previous=False)
         window["type"] = ptype
         window["old_content"] = []

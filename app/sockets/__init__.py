@@ -1,6 +1,8 @@
 """Sockets: the Socket.IO namespace, upstream's raw /vis_socket, and broadcast helpers."""
 
 from ..extensions import socketio
+from ..jsonio import SocketJSON
+from . import broadcast
 from .clients import ClientRegistry
 from .namespace import VisdomNamespace
 
@@ -16,6 +18,9 @@ def init_app(app):
         ping_interval=10,
         logger=False,
         engineio_logger=False,
+        json=SocketJSON,
     )
     socketio.on_namespace(VisdomNamespace("/"))
     app.extensions["visdom_clients"] = ClientRegistry()
+    # The store announces each numbered env change here, under the env's lock.
+    app.extensions["visdom_store"].publish = broadcast.publish

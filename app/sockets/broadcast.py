@@ -1,4 +1,9 @@
-"""Push changes to browsers and callback subscribers (the only code that emits)."""
+"""Push changes to browsers and callback subscribers (the only code that emits).
+
+Env changes arrive through `publish`, which the store calls under the env's lock with
+the change's sequence number in the payload, so each env's messages leave in store
+order. Socket.IO payloads are strict JSON (app.jsonio): NaN and ±Inf become null.
+"""
 
 from flask import current_app
 
@@ -13,38 +18,10 @@ def events_room(eid):
     return f"events:{eid}"
 
 
-def window(eid, win):
-    """Send a full window to the env's browsers."""
-    socketio.emit("window", {"eid": eid, "window": win}, to=env_room(eid))
-
-
-def window_update(eid, win_id, change):
-    """Send a delta (only the new data) to the env's browsers."""
-    socketio.emit("window_update", dict(change, eid=eid, win=win_id), to=env_room(eid))
-
-
-def change(eid, win_id, full_window, delta):
-    """Send the result of an update: the delta when there is one, else the window."""
-    if full_window is not None:
-        window(eid, full_window)
-    elif delta.get("kind") != "append_traces" or any(
-        delta.get(key) for key in ("traces", "props", "layout")
-    ):
-        # An append whose points were all masked (NaN/null) changes nothing to show.
-        window_update(eid, win_id, delta)
-
-
-def close(eid, win_ids):
-    """Tell the env's browsers that windows are gone."""
-    for win_id in win_ids:
-        socketio.emit("close", {"eid": eid, "win": win_id}, to=env_room(eid))
-
-
-def layout(eid, win_id, item, skip_sid=None):
-    """Tell the env's other browsers that a window moved or was resized."""
-    socketio.emit(
-        "layout", {"eid": eid, "win": win_id, "layout": item}, to=env_room(eid), skip_sid=skip_sid
-    )
+def publish(eid, event, payload):
+    """Send one numbered env change (`window`, `window_update`, `close`, `layout`,
+    `env_reset`) to the env's browsers."""
+    socketio.emit(event, payload, to=env_room(eid))
 
 
 def env_list(envs):

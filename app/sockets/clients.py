@@ -17,8 +17,6 @@ import uuid
 
 log = logging.getLogger(__name__)
 
-COOKIE = "user_password"
-
 
 def new_client_cookie(eid):
     """Return a fresh client cookie value that also remembers the client's first env."""

@@ -8,9 +8,9 @@ import time
 from flask import Blueprint, current_app, jsonify, request
 from simple_websocket import ConnectionClosed
 
-from ..blueprints.errors import ApiError, parse_body
+from ..common import COOKIE, VisdomError, parse_body
 from ..extensions import sock
-from .clients import COOKIE, Connection
+from .clients import Connection
 
 bp = Blueprint("vis_socket", __name__)
 
@@ -79,7 +79,7 @@ def vis_socket_wrap():
         conn.send(ALIVE)
         return jsonify({"success": True, "sid": conn.sid})
     if not isinstance(sid, str):
-        raise ApiError("'sid' must be a string", "sid")
+        raise VisdomError("'sid' must be a string", "sid")
     conn = registry.get(sid)
     if conn is None or conn.queue is None:
         return jsonify({"success": False, "reason": "closed"})
@@ -97,7 +97,7 @@ def vis_socket_wrap():
         try:
             message = json.loads(raw) if isinstance(raw, str) else raw
         except ValueError:
-            raise ApiError("'message' is not valid JSON", "message") from None
+            raise VisdomError("'message' is not valid JSON", "message") from None
         if isinstance(message, dict) and message.get("cmd") == "echo":
             _echo(registry, message)
         return jsonify({"success": True})

@@ -2,11 +2,10 @@
 
 from flask import current_app
 
-from .errors import StoreError
 from .names import escape_eid
 from .store import Store
 
-__all__ = ["Store", "StoreError", "escape_eid", "get_store", "init_app"]
+__all__ = ["Store", "escape_eid", "get_store", "init_app"]
 
 
 def init_app(app):

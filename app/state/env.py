@@ -3,22 +3,30 @@
 import logging
 import threading
 
-from ..panes import PaneError, apply_update
+from ..common import VisdomError
+from ..panes import apply_update
+from ..panes.valid import normalize_window, pop_embeddings
 
 log = logging.getLogger(__name__)
 
 
 class Env:
-    """Windows (`jsons`) and layout items (`reload`) of one env, plus bookkeeping."""
+    """Windows (`jsons`) and layout items (`reload`) of one env, plus bookkeeping.
+
+    `seq` counts the changes applied to the env; every change is journaled with its
+    number and announced to browsers with it.
+    """
 
     def __init__(self, eid, loaded=True):
         self.eid = eid
         self.jsons = {}
         self.reload = {}
+        self.extra = {}  # top-level keys of the env file we do not use, kept as they are
         self.lock = threading.RLock()
         self.save_lock = threading.Lock()  # one snapshot at a time; taken before `lock`
         self.loaded = loaded
         self.broken = None  # why the env file could not be read, if it could not
+        self.set_aside = []  # ids of windows in the file that could not be repaired
         self.deleted = False
         self.next_i = 0
         self.seq = 0
@@ -26,33 +34,58 @@ class Env:
         self.next_save = 0.0
 
     def fill(self, snapshot, records):
-        """Set the content from a snapshot dict and replay journal records newer than it."""
+        """Set the content from a snapshot dict and replay journal records newer than it.
+
+        Windows that cannot be made valid are left out, with a log line naming them.
+        """
         if snapshot:
             jsons = snapshot.get("jsons")
             reload = snapshot.get("reload")
-            self.jsons = jsons if isinstance(jsons, dict) else {}
+            self.jsons = self._valid_windows(jsons if isinstance(jsons, dict) else {})
             self.reload = reload if isinstance(reload, dict) else {}
             seq = snapshot.get("visdom_seq")
-            self.seq = seq if isinstance(seq, int) else 0
-        self.next_i = 1 + max(
-            (w.get("i", -1) for w in self.jsons.values() if isinstance(w.get("i"), int)),
-            default=-1,
-        )
+            self.seq = seq if isinstance(seq, int) and not isinstance(seq, bool) else 0
+            self.extra = {
+                k: v for k, v in snapshot.items() if k not in ("jsons", "reload", "visdom_seq")
+            }
+        self._renumber()
         for record in records:
             try:
                 self.replay(record)
-            except (PaneError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 log.warning(
                     "env %s: journal record %s not replayed: %s", self.eid, record.get("seq"), exc
                 )
-            self.seq = max(self.seq, record.get("seq", 0))
+            seq = record.get("seq", 0)
+            if isinstance(seq, int):
+                self.seq = max(self.seq, seq)
         self.loaded = True
+
+    def _valid_windows(self, jsons):
+        valid = {}
+        for key, window in jsons.items():
+            try:
+                valid[str(key)] = normalize_window(window, str(key), f"jsons.{key}")
+            except VisdomError as exc:
+                self.set_aside.append(str(key))
+                log.error(
+                    "env %s: window %r in the env file cannot be shown and is set aside: %s",
+                    self.eid,
+                    key,
+                    exc.message,
+                )
+        return valid
+
+    def _renumber(self):
+        self.next_i = 1 + max(
+            (w["i"] for w in self.jsons.values() if isinstance(w.get("i"), int)), default=-1
+        )
 
     def replay(self, record):
         """Apply one journal record (the same code paths as the live requests)."""
         op = record["op"]
         if op == "window":
-            self.put(record["window"])
+            self.put(normalize_window(record["window"], str(record["window"].get("id"))))
         elif op == "update":
             window = self.jsons.get(record["win"])
             if window is not None:
@@ -65,35 +98,55 @@ class Env:
             self.reload = record["reload"]
         elif op == "set":
             self.set_data(record.get("win"), record["data"])
+        elif op == "replace":
+            self.replace(record["jsons"], record["reload"])
+        elif op == "pop_embeddings":
+            window = self.jsons.get(record["win"])
+            if window is not None:
+                pop_embeddings(window)
 
-    def put(self, window):
-        """Store a window, keeping the creation index of a window it replaces."""
+    def index_for(self, window):
+        """Set window["i"]: the index of the window it replaces, else the next free one."""
         old = self.jsons.get(window["id"])
-        if old is not None and "i" in old:
+        if old is not None and isinstance(old.get("i"), int):
             window["i"] = old["i"]
         elif not isinstance(window.get("i"), int):
             window["i"] = self.next_i
+        return window
+
+    def put(self, window):
+        """Store a window, keeping the creation index of a window it replaces."""
+        self.index_for(window)
         self.next_i = max(self.next_i, window["i"] + 1)
         self.jsons[window["id"]] = window
 
     def remove(self, win):
         """Remove one window (or all when `win` is None); return the removed windows."""
-        ids = list(self.jsons) if win is None else [win]
+        ids = list(self.jsons) if win is None else [str(win)]
         removed = [self.jsons.pop(w) for w in ids if w in self.jsons]
         for w in ids:
             self.reload.pop(w, None)
         return removed
 
     def set_data(self, win, data):
-        """Overwrite one window, or the whole window map when `win` is None (/win_data)."""
+        """Overwrite one window, or the whole window map when `win` is None (/win_data).
+
+        `data` has been normalized (app.panes.valid) before it was journaled.
+        """
         if win is None:
-            self.jsons = dict(data)
+            self.jsons = {str(k): normalize_window(w, str(k)) for k, w in data.items()}
         else:
-            self.jsons[win] = data
+            self.jsons[str(win)] = normalize_window(data, str(win))
         self.next_i = max(
             [self.next_i] + [w["i"] + 1 for w in self.jsons.values() if isinstance(w.get("i"), int)]
         )
 
+    def replace(self, jsons, reload):
+        """Replace every window and layout item (a fork into this env)."""
+        self.jsons = {str(k): normalize_window(w, str(k)) for k, w in jsons.items()}
+        self.reload = dict(reload)
+        self._renumber()
+
     def to_file(self):
         """Return the env in upstream's file format (plus the journal sequence number)."""
-        return {"jsons": self.jsons, "reload": self.reload, "visdom_seq": self.seq}
+        return dict(self.extra, jsons=self.jsons, reload=self.reload, visdom_seq=self.seq)

@@ -2,7 +2,7 @@
 
 import re
 
-from .errors import StoreError
+from ..common import VisdomError
 
 MAX_EID = 200
 _BAD = re.compile(r"[\x00-\x1f\x7f\\:*?\"<>|]")
@@ -16,15 +16,15 @@ def escape_eid(raw, field="eid", default="main"):
     """
     if raw is None or raw == "":
         if default is None:
-            raise StoreError(f"'{field}' is required", field)
+            raise VisdomError(f"'{field}' is required", field)
         return default
     if not isinstance(raw, str):
-        raise StoreError(f"'{field}' must be a string, got {type(raw).__name__}", field)
+        raise VisdomError(f"'{field}' must be a string, got {type(raw).__name__}", field)
     eid = raw.replace("/", "_")
     if len(eid) > MAX_EID:
-        raise StoreError(f"'{field}' is longer than {MAX_EID} characters", field)
+        raise VisdomError(f"'{field}' is longer than {MAX_EID} characters", field)
     if eid.startswith(".") or _BAD.search(eid) or eid != eid.strip():
-        raise StoreError(
+        raise VisdomError(
             f"'{field}' may not start with '.', contain control characters, "
             'backslashes or any of :*?"<>|, or start/end with spaces',
             field,
@@ -39,5 +39,5 @@ def eid_from_filename(name):
     eid = name[: -len(".json")]
     try:
         return escape_eid(eid, default=None)
-    except StoreError:
+    except VisdomError:
         return None

@@ -15,11 +15,21 @@ written atomically (temp file, fsync, rename) and replace the journal.
 import json
 import logging
 import os
+import shutil
 import threading
+
+from ..common import VisdomError
 
 log = logging.getLogger(__name__)
 
 SEQ_KEY = "visdom_seq"
+
+
+def storage_error(problem):
+    """Return the 503 refusal of a change that could not be stored."""
+    return VisdomError(
+        f"the server cannot store changes right now: {problem}; nothing was changed", None, 503
+    )
 
 
 def _fsync_dir(path):
@@ -54,10 +64,12 @@ class Persistence:
         self.env_path = env_path
         self.journal_dir = os.path.join(env_path, ".journal")
         self.view_dir = os.path.join(env_path, "view")
+        self.setaside_dir = os.path.join(env_path, ".setaside")
         for path in (env_path, self.journal_dir, self.view_dir):
             os.makedirs(path, exist_ok=True)
         self._journals = {}
         self._lock = threading.Lock()
+        self.fault = None  # why the last write to disk failed, until a probe succeeds
 
     def env_file(self, eid):
         return os.path.join(self.env_path, eid + ".json")
@@ -92,37 +104,108 @@ class Persistence:
             jpath = self._journal(eid, suffix)
             if not os.path.exists(jpath):
                 continue
-            with open(jpath, encoding="utf-8") as f:
+            with open(jpath, "rb") as f:
                 for line in f:
                     try:
                         record = json.loads(line)
                     except ValueError:
                         log.warning("%s: skipping a torn journal line", jpath)
                         continue
-                    if record.get("seq", 0) > seq:
+                    if not isinstance(record, dict) or not isinstance(record.get("seq"), int):
+                        log.warning("%s: skipping a journal line without a sequence number", jpath)
+                        continue
+                    if record["seq"] > seq:
                         records.append(record)
         records.sort(key=lambda r: r["seq"])
         return snapshot, records
 
     def append(self, eid, record):
-        """Append one record to the env's journal (written through to the OS)."""
-        line = json.dumps(record, separators=(",", ":")) + "\n"
+        """Append one record to the env's journal, written through to the OS.
+
+        Return the journal's size before the record (a mark for `withdraw`). Raise a
+        VisdomError 503 naming the problem when the journal cannot be written; the
+        journal is then left as it was.
+        """
+        line = (json.dumps(record, separators=(",", ":")) + "\n").encode("utf-8")
+        try:
+            f = self._open_journal(eid)
+            mark = os.fstat(f.fileno()).st_size
+        except OSError as exc:
+            raise self._storage_error(eid, exc) from None
+        try:
+            view = memoryview(line)
+            while view:
+                view = view[f.write(view) :]
+        except OSError as exc:
+            self.withdraw(eid, mark)
+            raise self._storage_error(eid, exc) from None
+        return mark
+
+    def _open_journal(self, eid):
+        """Return the env's open journal, reopened if its file was removed meanwhile."""
         with self._lock:
             f = self._journals.get(eid)
+            if f is not None and os.fstat(f.fileno()).st_nlink == 0:
+                # The file (or its directory) is gone: writing on would lose the records.
+                self._journals.pop(eid).close()
+                f = None
             if f is None:
-                f = self._journals[eid] = open(self._journal(eid), "a", encoding="utf-8")  # noqa: SIM115
-        f.write(line)
-        f.flush()
+                f = open(self._journal(eid), "ab", buffering=0)  # noqa: SIM115
+                self._journals[eid] = f
+            return f
+
+    def withdraw(self, eid, mark):
+        """Cut the journal back to `mark` (a change that was refused or changed nothing)."""
+        with self._lock:
+            f = self._journals.get(eid)
+        if f is None:
+            return
+        try:
+            if mark == 0:  # the record was the journal's first: leave no empty file behind
+                self._close_journal(eid)
+                os.remove(self._journal(eid))
+            else:
+                f.truncate(mark)
+        except OSError as exc:
+            # Replaying the record repeats the same refusal, so it is harmless if it stays.
+            log.warning("could not withdraw a journal record of env %s: %s", eid, exc)
+
+    def _describe(self, exc, where):
+        return f"{exc.strerror or exc} ({getattr(exc, 'filename', None) or where})"
+
+    def _storage_error(self, eid, exc):
+        self.fault = self._describe(exc, f"journal of env {eid}")
+        log.error("cannot write the journal of env %s: %s", eid, exc)
+        return storage_error(self.fault)
+
+    def probe(self):
+        """Try writing to the env path and the journal folder; clear the fault on success."""
+        try:
+            for directory in (self.env_path, self.journal_dir):
+                path = os.path.join(directory, ".probe.tmp")
+                with open(path, "wb") as f:
+                    f.write(b"ok")
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.remove(path)
+        except OSError as exc:
+            self.fault = self._describe(exc, self.env_path)
+            return False
+        self.fault = None
+        return True
 
     def sync_journals(self):
-        """fsync every open journal (the autosave tick)."""
+        """fsync every open journal (the autosave tick); a failure is a storage fault."""
         with self._lock:
-            files = list(self._journals.values())
-        for f in files:
+            files = list(self._journals.items())
+        for eid, f in files:
             try:
                 os.fsync(f.fileno())
-            except (OSError, ValueError):
+            except ValueError:
                 pass
+            except OSError as exc:
+                self.fault = self._describe(exc, f"journal of env {eid}")
+                log.error("could not fsync the journal of env %s: %s", eid, exc)
 
     def _close_journal(self, eid):
         with self._lock:
@@ -141,7 +224,7 @@ class Persistence:
             return
         if os.path.exists(old):
             # A previous snapshot failed: keep both sets of records.
-            with open(current, encoding="utf-8") as src, open(old, "a", encoding="utf-8") as dst:
+            with open(current, "rb") as src, open(old, "ab") as dst:
                 dst.write(src.read())
             os.remove(current)
         else:
@@ -153,6 +236,19 @@ class Persistence:
         old = self._journal(eid, ".old")
         if os.path.exists(old):
             os.remove(old)
+
+    def set_aside(self, eid):
+        """Keep a copy of the env file in .setaside/ (it held windows that were left out)."""
+        src = self.env_file(eid)
+        dst = os.path.join(self.setaside_dir, eid + ".json")
+        try:
+            os.makedirs(self.setaside_dir, exist_ok=True)
+            if os.path.exists(src) and not os.path.exists(dst):
+                shutil.copyfile(src, dst)
+            return dst
+        except OSError as exc:
+            log.error("could not keep a copy of %s: %s", src, exc)
+            return None
 
     def delete(self, eid):
         """Remove the env file and journals; return True if an env file existed."""

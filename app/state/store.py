@@ -6,13 +6,14 @@ import threading
 import time
 import uuid
 
+from ..common import VisdomError
 from ..panes import apply_update, build_window
 from ..panes.compare import compare_windows
 from ..panes.hashing import window_hash
+from ..panes.valid import normalize_window, normalize_windows, pop_embeddings
 from .env import Env
-from .errors import StoreError
 from .names import eid_from_filename
-from .persistence import Persistence
+from .persistence import Persistence, storage_error
 
 log = logging.getLogger(__name__)
 
@@ -26,15 +27,32 @@ def _sorted_windows(jsons):
     return sorted(jsons.values(), key=lambda w: (not isinstance(w.get("i"), int), w.get("i") or 0))
 
 
+def _no_op(change):
+    """True for an append whose points were all masked (NaN/null): nothing to store or show."""
+    return change.get("kind") == "append_traces" and not any(
+        change.get(key) for key in ("traces", "props", "layout")
+    )
+
+
+def _ignore(eid, event, payload):
+    pass
+
+
 class Store:
     """Envs by id. Each method takes escaped env ids and returns plain data to send on.
+
+    Every change of an env goes through `_change`, under the env's lock: it is journaled
+    (or refused with a 503 and nothing changed), applied in memory, numbered with the
+    env's next sequence number and handed to `publish(eid, event, payload)` in that
+    order, so that browsers receive the changes of an env in the order they were stored.
 
     Locking: `_lock` guards the env table; each env's own lock guards its content. A
     method holds at most one env lock, and never takes `_lock` while holding one.
     """
 
-    def __init__(self, env_path, eager=False, save_interval=0.5, save_duty=0.1):
+    def __init__(self, env_path, eager=False, save_interval=0.5, save_duty=0.1, publish=None):
         self.files = Persistence(env_path)
+        self.publish = publish or _ignore
         self.save_interval = save_interval
         self.save_duty = save_duty
         self._lock = threading.Lock()
@@ -73,7 +91,7 @@ class Store:
             env = self._envs.get(eid)
             if env is None:
                 if not create:
-                    raise StoreError(f"env '{eid}' does not exist", "eid", 404)
+                    raise VisdomError(f"env '{eid}' does not exist", "eid", 404)
                 env = self._envs[eid] = Env(eid)
                 created = True
         return env, created
@@ -85,7 +103,15 @@ class Store:
         try:
             snapshot, records = self.files.load(env.eid)
             env.fill(snapshot, records)
-        except (OSError, ValueError) as exc:
+            if env.set_aside:
+                copy = self.files.set_aside(env.eid)
+                log.error(
+                    "env %s: windows %s were left out; the original file is kept at %s",
+                    env.eid,
+                    ", ".join(env.set_aside),
+                    copy,
+                )
+        except (OSError, ValueError, RecursionError) as exc:
             env.broken = str(exc)
             log.error("env %s could not be read and is left untouched: %s", env.eid, exc)
             env.loaded = True
@@ -94,20 +120,50 @@ class Store:
         """Lock-held check that the env is usable."""
         self._load(env)
         if env.deleted:
-            raise StoreError(f"env '{env.eid}' was deleted", "eid", 404)
+            raise VisdomError(f"env '{env.eid}' was deleted", "eid", 404)
         if env.broken:
-            raise StoreError(
+            raise VisdomError(
                 f"env '{env.eid}' is stored in a file that could not be read ({env.broken}); "
                 "fix or remove the file",
                 "eid",
                 409,
             )
 
-    def _record(self, env, op, **fields):
-        """Journal one change (caller holds env.lock) and schedule a snapshot."""
-        env.seq += 1
-        self.files.append(env.eid, dict(fields, seq=env.seq, op=op))
+    def _change(self, env, op, fields, apply):
+        """Journal, apply, number and publish one change of `env` (caller holds env.lock).
+
+        `apply()` mutates the env and returns the (event, payload) to publish, or None
+        when nothing changed. A refusal raised by `apply` (validation happens before
+        any mutation) withdraws the journal record. Return the published payload.
+        """
+        if self.files.fault:
+            raise storage_error(self.files.fault)
+        seq = env.seq + 1
+        mark = self.files.append(env.eid, dict(fields, seq=seq, op=op))
+        try:
+            message = apply()
+        except BaseException:
+            self.files.withdraw(env.eid, mark)
+            raise
+        if message is None:
+            self.files.withdraw(env.eid, mark)
+            return None
+        env.seq = seq
         self._mark_dirty(env)
+        event, payload = message
+        payload.update(eid=env.eid, seq=seq)
+        self.publish(env.eid, event, payload)
+        return payload
+
+    def _put(self, env, window):
+        """Store a new or replacing window (caller holds env.lock)."""
+        env.index_for(window)
+
+        def apply():
+            env.put(window)
+            return "window", {"window": clone(window)}
+
+        self._change(env, "window", {"window": window}, apply)
 
     def _mark_dirty(self, env):
         if not env.dirty:
@@ -132,19 +188,18 @@ class Store:
         env, created = self._get(eid, create=True)
         with env.lock:
             self._open(env)
-            env.put(window)
-            self._record(env, "window", window=window)
-            return clone(window), created
+            self._put(env, window)
+            return window["id"], created
 
     def update_window(self, eid, args):
-        """Apply an /update; return (window copy or None, change, env_created).
+        """Apply an /update; return the window id.
 
         A missing window with a truthy `append` is created (replays rely on that);
-        without `append` it is a StoreError with upstream's text.
+        without `append` it is a VisdomError with upstream's text.
         """
         win = args.get("win")
         if win is None:
-            raise StoreError("'win' is required", "win")
+            raise VisdomError("'win' is required", "win")
         win = str(win)
         env, _ = self._get(eid)
         with env.lock:
@@ -152,25 +207,37 @@ class Store:
             window = env.jsons.get(win)
             if window is None:
                 if not args.get("append"):
-                    raise StoreError("win does not exist", "win", 404, plain=True)
-                window = build_window(args, win)
-                env.put(window)
-                self._record(env, "window", window=window)
-                return clone(window), {"kind": "full"}, False
-            change = apply_update(window, args)
-            self._record(env, "update", win=win, args=args)
-            if change["kind"] == "full":
-                return clone(window), change, False
-            return None, dict(change, contentID=window["contentID"]), False
+                    raise VisdomError("win does not exist", "win", 404, plain=True)
+                self._put(env, build_window(args, win))
+                return win
+
+            def apply():
+                change = apply_update(window, args)
+                if _no_op(change):
+                    return None
+                if change["kind"] == "full":
+                    return "window", {"window": clone(window)}
+                return "window_update", dict(change, win=win, contentID=window["contentID"])
+
+            self._change(env, "update", {"win": win, "args": args}, apply)
+            return win
 
     def close_windows(self, eid, win=None):
         """Remove one window (all when win is None); return the removed windows."""
         env, _ = self._get(eid)
         with env.lock:
             self._open(env)
-            removed = env.remove(None if win is None else str(win))
-            if removed:
-                self._record(env, "close", win=win)
+            ids = list(env.jsons) if win is None else [str(win)]
+            ids = [w for w in ids if w in env.jsons]
+            if not ids:
+                return []
+            removed = []
+
+            def apply():
+                removed.extend(env.remove(None if win is None else str(win)))
+                return "close", {"wins": ids, "win": ids[0]}
+
+            self._change(env, "close", {"win": None if win is None else str(win)}, apply)
             return removed
 
     def window_exists(self, eid, win):
@@ -189,7 +256,7 @@ class Store:
             self._open(env)
             window = env.jsons.get(str(win))
             if window is None:
-                raise StoreError(f"window '{win}' does not exist in env '{eid}'", "win", 404)
+                raise VisdomError(f"window '{win}' does not exist in env '{eid}'", "win", 404)
             return clone(window)
 
     def window_hash(self, eid, win):
@@ -208,62 +275,65 @@ class Store:
             return clone(env.jsons)
 
     def env_content(self, eid):
-        """Return {"eid", "windows" (sorted by creation), "reload"} for a browser."""
+        """Return {"eid", "windows" (sorted by creation), "reload", "seq"} for a browser."""
         env, _ = self._get(eid)
         with env.lock:
             self._open(env)
-            return clone({"eid": eid, "windows": _sorted_windows(env.jsons), "reload": env.reload})
+            content = {"eid": eid, "windows": _sorted_windows(env.jsons), "reload": env.reload}
+            return dict(clone(content), seq=env.seq)
 
     def set_window_data(self, eid, win, data):
-        """Overwrite a window (or every window when win is None) with client data."""
+        """Overwrite a window (or every window when win is None) with client data.
+
+        The data is made valid first (app.panes.valid): what cannot be repaired is a 400
+        and changes nothing. Return True if the env was created.
+        """
         if win is None:
-            if not isinstance(data, dict) or not all(isinstance(w, dict) for w in data.values()):
-                raise StoreError("'data' must be a JSON object of window objects", "data")
-        elif not isinstance(data, dict):
-            raise StoreError("'data' must be a JSON window object", "data")
+            data = normalize_windows(data)
+        else:
+            win = str(win)
+            data = normalize_window(data, win)
         env, created = self._get(eid, create=True)
         with env.lock:
             self._open(env)
-            env.set_data(None if win is None else str(win), data)
-            self._record(env, "set", win=win, data=data)
+
+            def apply():
+                env.set_data(win, data)
+                if win is None:
+                    return "env_reset", {}
+                return "window", {"window": clone(env.jsons[win])}
+
+            self._change(env, "set", {"win": win, "data": data}, apply)
         return created
 
     def set_layout_item(self, eid, win, layout):
         """Store a browser's layout item (position/size) for a window."""
         if not isinstance(layout, dict):
-            raise StoreError("'layout' must be an object", "layout")
+            raise VisdomError("'layout' must be an object", "layout")
         env, _ = self._get(eid)
         with env.lock:
             self._open(env)
-            env.reload[str(win)] = layout
-            self._record(env, "layout", win=str(win), layout=layout)
 
-    def set_reload(self, eid, reload):
-        """Replace an env's whole layout map."""
-        if not isinstance(reload, dict):
-            raise StoreError("'data' must be an object of layout items", "data")
-        env, _ = self._get(eid)
-        with env.lock:
-            self._open(env)
-            env.reload = reload
-            self._record(env, "reload", reload=reload)
+            def apply():
+                env.reload[str(win)] = layout
+                return "layout", {"win": str(win), "layout": layout}
+
+            self._change(env, "layout", {"win": str(win), "layout": layout}, apply)
 
     def pop_embeddings(self, eid, win):
-        """Restore the previous point set of an embeddings window; return the window."""
+        """Restore the previous point set of an embeddings window (its "Back" button)."""
         env, _ = self._get(eid)
         with env.lock:
             self._open(env)
             window = env.jsons.get(str(win))
-            if window is None or window.get("type") != "embeddings":
-                raise StoreError(f"'{win}' is not an embeddings window", "win", 404)
-            old = window.get("old_content") or []
-            if not old:
-                raise StoreError("this embeddings window has no previous selection", "win", 409)
-            window["content"]["data"] = old.pop()
-            window["content"]["selected"] = None
-            window["content"]["has_previous"] = bool(old)
-            self._record(env, "set", win=str(win), data=window)
-            return clone(window)
+            if window is None:
+                raise VisdomError(f"'{win}' is not an embeddings window", "win", 404)
+
+            def apply():
+                pop_embeddings(window)
+                return "window", {"window": clone(window)}
+
+            self._change(env, "pop_embeddings", {"win": str(win)}, apply)
 
     # -- envs -------------------------------------------------------------------------
 
@@ -276,6 +346,8 @@ class Store:
             env.deleted = True
             env.dirty = False
             self.files.delete(eid)
+            # Browsers showing the env resync (and find it gone).
+            self.publish(eid, "env_reset", {"eid": eid, "seq": env.seq + 1})
 
     def fork_env(self, prev_eid, eid):
         """Copy env `prev_eid` to `eid` (replacing it) and save it at once."""
@@ -284,16 +356,18 @@ class Store:
             with src.lock:
                 self._open(src)
                 data = clone({"jsons": src.jsons, "reload": src.reload})
-        except StoreError as exc:  # the error is about the source: name its field
-            raise StoreError(exc.message, "prev_eid", exc.status) from None
+        except VisdomError as exc:  # the error is about the source: name its field
+            raise VisdomError(exc.message, "prev_eid", exc.status) from None
         dst, _ = self._get(eid, create=True)
         with dst.lock:
             self._load(dst)
-            seq = dst.seq
             dst.broken, dst.deleted = None, False
-            dst.fill({"jsons": data["jsons"], "reload": data["reload"]}, [])
-            dst.seq = seq + 1
-            self._mark_dirty(dst)
+
+            def apply():
+                dst.replace(data["jsons"], data["reload"])
+                return "env_reset", {}
+
+            self._change(dst, "replace", data, apply)
         self._snapshot(dst, force=True)
         return eid
 
@@ -315,13 +389,14 @@ class Store:
 
     def compare(self, eids):
         """Return the merged compare view of several envs."""
-        envs = []
+        envs, seqs = [], {}
         for eid in eids:
             env, _ = self._get(eid)
             with env.lock:
                 self._open(env)
                 envs.append((eid, clone(env.jsons)))
-        return {"eids": list(eids), "windows": compare_windows(envs), "reload": {}}
+                seqs[eid] = env.seq
+        return {"eids": list(eids), "windows": compare_windows(envs), "reload": {}, "seqs": seqs}
 
     def user_css(self):
         """Return the user's CSS (upstream's /user/style.css)."""
@@ -343,7 +418,7 @@ class Store:
     def set_views(self, views):
         """Replace the saved views and write them at once."""
         if not isinstance(views, dict):
-            raise StoreError("'views' must be an object {env: {view: {win: [i, h, w]}}}", "views")
+            raise VisdomError("'views' must be an object {env: {view: {win: [i, h, w]}}}", "views")
         text = json.dumps(views)
         with self._views_lock:
             self._views_text = text
@@ -373,6 +448,8 @@ class Store:
                 log.error(
                     "could not write env %s (its journal keeps every change): %s", env.eid, exc
                 )
+                # Until the disk takes writes again, changes are refused (503), not lost.
+                self.files.fault = f"{exc.strerror or exc} (env file of {env.eid})"
                 with env.lock:
                     env.dirty = True
             took = time.monotonic() - started
@@ -387,6 +464,9 @@ class Store:
             if env.dirty and (force or env.next_save <= now):
                 self._snapshot(env)
         self.files.sync_journals()
+        if self.files.fault:
+            # Changes stay refused (503) until the disk takes a write again.
+            self.files.probe()
 
     def start_autosave(self):
         """Start the background thread that saves changed envs about every save_interval."""

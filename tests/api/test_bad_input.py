@@ -250,7 +250,7 @@ def test_unreadable_env_file_is_answered_with_a_4xx_and_left_untouched(
         ("/events", {"eid": "bad", "win": "w", "data": [LINE]}, "eid"),
         ("/update", {"eid": "bad", "win": "w", "append": True, "data": [LINE]}, "eid"),
         ("/win_data", {"eid": "bad", "win": None}, "eid"),
-        ("/win_data", {"eid": "bad", "win": "w", "data": j({"id": "w"})}, "eid"),
+        ("/win_data", {"eid": "bad", "win": "w", "data": j({"type": "text"})}, "eid"),
         ("/close", {"eid": "bad", "win": None}, "eid"),
         ("/fork_env", {"prev_eid": "bad", "eid": "copy"}, "prev_eid"),
     ]:
@@ -342,10 +342,31 @@ UPDATES = [
 
 
 @pytest.mark.parametrize("window", MALFORMED_WINDOWS, ids=range(len(MALFORMED_WINDOWS)))
-def test_updates_of_a_window_set_by_win_data_never_give_a_500(post, window):
-    # /win_data stores whatever the client sends (upstream: no validation at all)
-    assert post("/win_data", {"eid": "main", "win": "W", "data": j(window)}).status_code == 200
+def test_win_data_stores_only_windows_that_later_requests_can_handle(post, window):
+    """A window /win_data cannot repair is refused (400 naming the field, nothing stored);
+    one it can is stored, and no later request on it gives a 500."""
+    response = post("/win_data", {"eid": "main", "win": "W", "data": j(window)})
+    if response.status_code == 400:
+        assert response.get_json()["field"].startswith("data")
+        assert post("/win_exists", {"eid": "main", "win": "W"}).get_data(as_text=True) == "false"
+        return
+    assert response.status_code == 200
+    stored = post("/win_data", {"eid": "main", "win": "W"}).get_json()
+    assert stored["id"] == "W" and isinstance(stored["type"], str)
     for update in UPDATES:
         response = post("/update", dict(update, eid="main", win="W"))
         assert response.status_code < 500, (update, response.get_data(as_text=True))
     assert post("/win_hash", {"eid": "main", "win": "W"}).status_code == 200
+    assert post("/close", {"eid": "main", "win": "W"}).status_code == 200
+
+
+def test_a_window_written_without_an_id_can_be_closed(post):
+    """Fuzzing found a 500: /close after a /win_data write of a window with no "id"."""
+    window = {"type": "text", "content": "hi"}
+    assert post("/win_data", {"eid": "main", "win": "T", "data": j(window)}).status_code == 200
+    everything = {"X": {"type": "text", "content": "x"}}
+    assert post("/win_data", {"eid": "e2", "win": None, "data": j(everything)}).status_code == 200
+    assert post("/win_data", {"eid": "e2", "win": "X"}).get_json()["id"] == "X"
+    assert post("/close", {"eid": "main", "win": "T"}).status_code == 200
+    assert post("/close", {"eid": "e2", "win": None}).status_code == 200
+    assert post("/win_exists", {"eid": "e2", "win": "X"}).get_data(as_text=True) == "false"

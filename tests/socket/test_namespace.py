@@ -81,7 +81,7 @@ def test_events_push_window_to_the_env_only(sockets, plot, store):
     plot("L")
     got = received(here)
     assert [name for name, _ in got] == ["window"]
-    assert got[0][1] == {"eid": "main", "window": store.window("main", "L")}
+    assert got[0][1] == {"eid": "main", "window": store.window("main", "L"), "seq": 1}
     assert received(there) == []
 
 
@@ -119,7 +119,9 @@ def test_update_replace_pushes_the_full_window(sockets, plot, post, store):
         "/update",
         {"eid": "main", "win": "L", "name": "a", "data": [{"x": [9], "y": [9], "name": "a"}]},
     )
-    assert payloads(here, "window") == [{"eid": "main", "window": store.window("main", "L")}]
+    assert payloads(here, "window") == [
+        {"eid": "main", "window": store.window("main", "L"), "seq": 2}
+    ]
 
 
 def test_text_append_pushes_the_text_delta(sockets, post):
@@ -136,7 +138,7 @@ def test_http_close_pushes_close_to_the_env(sockets, plot, post):
     here = joined(sockets, "main")
     there = joined(sockets, "other")
     post("/close", {"eid": "main", "win": "L"})
-    assert payloads(here, "close") == [{"eid": "main", "win": "L"}]
+    assert payloads(here, "close") == [{"eid": "main", "win": "L", "wins": ["L"], "seq": 2}]
     assert received(there) == []
 
 
@@ -170,7 +172,8 @@ def test_close_window_tells_browsers_and_subscribers(sockets, plot, store):
     other_subscriber.emit("subscribe_events", {"eid": "other"}, callback=True)
 
     assert browser.emit("close_window", {"eid": "main", "win": "L"}, callback=True) == {"ok": True}
-    assert payloads(browser, "close") == [{"eid": "main", "win": "L"}]
+    [close] = payloads(browser, "close")
+    assert close["win"] == "L" and close["wins"] == ["L"] and isinstance(close["seq"], int)
     (event,) = payloads(subscriber, "event")
     assert event["event_type"] == "close"
     assert event["target"] == "L" and event["eid"] == "main"
@@ -285,8 +288,10 @@ def test_layout_item_update_is_persisted_and_sent_to_other_browsers(sockets, plo
         "layout_item_update", {"eid": "main", "win": "L", "layout": item}, callback=True
     )
     assert ack == {"ok": True}
-    assert payloads(watcher, "layout") == [{"eid": "main", "win": "L", "layout": item}]
-    assert payloads(mover, "layout") == []
+    [moved] = payloads(watcher, "layout")
+    assert moved == {"eid": "main", "win": "L", "layout": item, "seq": moved["seq"]}
+    # The mover gets it too (same seq), so its sequence numbers have no gap.
+    assert payloads(mover, "layout") == [moved]
     assert store.env_content("main")["reload"] == {"L": item}
     # in the journal at once, in the env file after a save
     assert Store(env_path).env_content("main")["reload"] == {"L": item}
@@ -384,7 +389,7 @@ def test_all_null_append_pushes_nothing(sockets, plot, post, store):
 def test_join_env_of_a_missing_env_gets_its_windows_once_created(sockets, post):
     sio = sockets()
     ack = sio.emit("join_env", {"eid": "later"}, callback=True)
-    assert ack == {"eid": "later", "windows": [], "reload": {}, "exists": False}
+    assert ack == {"eid": "later", "windows": [], "reload": {}, "exists": False, "seq": 0}
     body = {"eid": "later", "win": "T", "data": [{"content": "hi", "type": "text"}]}
     assert post("/events", body).get_data(as_text=True) == "T"
     pushed = [

@@ -5,7 +5,8 @@ import math
 
 import pytest
 
-from app.panes import PaneError, apply_update, build_window
+from app.common import VisdomError
+from app.panes import apply_update, build_window
 
 
 def scatter(name, x, y, **extra):
@@ -78,7 +79,7 @@ def test_build_window_image_history_and_embeddings():
     ],
 )
 def test_build_window_refuses_bad_input(args, field):
-    with pytest.raises(PaneError) as info:
+    with pytest.raises(VisdomError) as info:
         build_window(args, "W")
     assert info.value.field == field
     assert info.value.status == 400
@@ -282,7 +283,7 @@ def test_append_with_opts_reports_changed_props():
 def test_type_gate_refuses_other_plot_types(ttype):
     win = plot({"type": ttype, "y": [1]})
     before = copy.deepcopy(win)
-    with pytest.raises(PaneError) as info:
+    with pytest.raises(VisdomError) as info:
         apply_update(win, {"data": [{"type": ttype, "y": [2]}], "append": True})
     assert info.value.message == (
         f"win is not scatter, heatmap, custom, image_history, embeddings, or text; was {ttype}"
@@ -300,7 +301,7 @@ def test_type_gate_accepts_scatter_family(ttype):
 
 def test_type_gate_for_unknown_window_type():
     win = {"type": "mystery", "content": {}, "id": "W"}
-    with pytest.raises(PaneError) as info:
+    with pytest.raises(VisdomError) as info:
         apply_update(win, {"data": [{"x": [1], "y": [1]}]})
     assert info.value.message.endswith("was mystery")
 
@@ -336,7 +337,7 @@ def test_type_gate_for_unknown_window_type():
 def test_rejected_plot_update_leaves_window_unchanged(args, field):
     win = plot(scatter("a", [0], [1]), scatter("b", [0], [2]))
     before = copy.deepcopy(win)
-    with pytest.raises(PaneError) as info:
+    with pytest.raises(VisdomError) as info:
         apply_update(win, args)
     assert info.value.field == field
     assert win == before

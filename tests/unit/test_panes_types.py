@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from app.panes import PaneError, apply_update, build_window
+from app.common import VisdomError
+from app.panes import apply_update, build_window
 from app.panes.compare import LEGEND_ID, compare_windows
 from app.panes.hashing import window_hash
 
@@ -131,7 +132,7 @@ def test_heatmap_is_re_added_after_removal():
 def test_heatmap_refusals_leave_the_window_unchanged(args, field):
     win = heatmap([[1, 2], [3, 4]], x=["a", "b"], y=["r1", "r2"])
     before = copy.deepcopy(win)
-    with pytest.raises(PaneError) as info:
+    with pytest.raises(VisdomError) as info:
         apply_update(win, args)
     assert info.value.field == field
     assert win == before
@@ -140,7 +141,7 @@ def test_heatmap_refusals_leave_the_window_unchanged(args, field):
 def test_heatmap_update_with_labels_refused_when_heatmap_has_none():
     win = heatmap([[1, 2]])
     before = copy.deepcopy(win)
-    with pytest.raises(PaneError) as info:
+    with pytest.raises(VisdomError) as info:
         apply_update(win, hm_update("appendRow", [[3, 4]], y=["r2"]))
     assert info.value.field == "data[0].y"
     assert win == before
@@ -150,7 +151,7 @@ def test_heatmap_update_with_labels_refused_when_heatmap_has_none():
 def test_heatmap_labels_that_are_not_a_list_are_refused(labels):
     win = heatmap([[1, 2]], x=["a", "b"], y=["r1"])
     before = copy.deepcopy(win)
-    with pytest.raises(PaneError) as info:
+    with pytest.raises(VisdomError) as info:
         apply_update(win, hm_update("appendRow", [[3, 4]], y=labels))
     assert info.value.field == "data[0].y"
     assert win == before
@@ -189,7 +190,7 @@ def test_text_append_ignores_opts_and_layout_of_upstream_requests():
 def test_text_refusals_leave_the_window_unchanged(args, field):
     win = text_window()
     before = copy.deepcopy(win)
-    with pytest.raises(PaneError) as info:
+    with pytest.raises(VisdomError) as info:
         apply_update(win, args)
     assert info.value.field == field
     assert win == before
@@ -240,7 +241,7 @@ def test_image_update_selected_is_clamped(index, expected):
 def test_image_history_refusals_leave_the_window_unchanged(args, field):
     win = history_window()
     before = copy.deepcopy(win)
-    with pytest.raises(PaneError) as info:
+    with pytest.raises(VisdomError) as info:
         apply_update(win, args)
     assert info.value.field == field
     assert win == before
@@ -284,7 +285,7 @@ def test_embeddings_region_selected_pushes_the_old_points():
 def test_embeddings_refusals_leave_the_window_unchanged(data, field):
     win = embeddings_window()
     before = copy.deepcopy(win)
-    with pytest.raises(PaneError) as info:
+    with pytest.raises(VisdomError) as info:
         apply_update(win, {"data": data})
     assert info.value.field == field
     assert win == before
@@ -304,7 +305,7 @@ def test_plain_windows_get_their_content_replaced(ptype):
 def test_plain_window_refuses_content_of_another_type():
     win = build_window({"data": [{"type": "image", "content": "old"}]}, "W")
     before = copy.deepcopy(win)
-    with pytest.raises(PaneError) as info:
+    with pytest.raises(VisdomError) as info:
         apply_update(win, {"data": [{"type": "text", "content": "new"}]})
     assert info.value.field == "data[0].type"
     assert win == before
@@ -394,13 +395,13 @@ def test_compare_legend_escapes_env_names():
 )
 def test_malformed_stored_window_is_refused_with_409_and_not_changed(window):
     before = copy.deepcopy(window)
-    with pytest.raises(PaneError) as info:
+    with pytest.raises(VisdomError) as info:
         apply_update(window, {"data": [{"x": [1], "y": [1], "type": "scatter"}], "append": True})
     assert info.value.status == 409 and info.value.field == "win"
     assert window == before
 
 
 def test_gate_message_of_a_window_with_odd_content():
-    with pytest.raises(PaneError) as info:
+    with pytest.raises(VisdomError) as info:
         apply_update({"id": "W", "type": "mystery", "content": "s"}, {"data": []})
     assert info.value.message.endswith("was mystery")

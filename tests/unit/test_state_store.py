@@ -6,7 +6,8 @@ import threading
 
 import pytest
 
-from app.state import Store, StoreError, escape_eid
+from app.common import VisdomError
+from app.state import Store, escape_eid
 from app.state.names import eid_from_filename
 
 
@@ -248,7 +249,7 @@ def test_an_unreadable_env_file_is_left_untouched(env_path, stores, eager, text)
         (lambda: store.set_layout_item("bad", "L", {}), "eid"),
         (lambda: store.fork_env("bad", "copy"), "prev_eid"),
     ):
-        with pytest.raises(StoreError) as info:
+        with pytest.raises(VisdomError) as info:
             call()
         assert 400 <= info.value.status < 500
         assert info.value.field == field
@@ -267,7 +268,7 @@ def test_an_unreadable_env_file_is_left_untouched(env_path, stores, eager, text)
     ["../x", "..\\x", "a\\b", "..", ".hidden", "a\x00b", "c:x", " x", "x ", "a" * 201, 3, ["a"]],
 )
 def test_escape_eid_refuses_ids_that_could_leave_the_env_path(raw):
-    with pytest.raises(StoreError) as info:
+    with pytest.raises(VisdomError) as info:
         escape_eid(raw)
     assert info.value.status == 400
     assert info.value.field == "eid"
@@ -290,7 +291,7 @@ def test_escape_eid_like_upstream(raw, eid):
 
 
 def test_escape_eid_without_default_requires_a_value():
-    with pytest.raises(StoreError) as info:
+    with pytest.raises(VisdomError) as info:
         escape_eid(None, field="prev_eid", default=None)
     assert info.value.field == "prev_eid"
 
@@ -326,18 +327,21 @@ def test_replacing_a_window_keeps_its_index(stores):
 
 def test_update_of_a_missing_window(stores):
     store = stores()
-    with pytest.raises(StoreError) as info:
+    with pytest.raises(VisdomError) as info:
         store.update_window("main", {"win": "nope", "data": [line("a", [0], [0])]})
     assert info.value.message == "win does not exist"
     assert info.value.status == 404
-    window, change, _ = store.update_window("main", append("nope", "a", [0], [0]))
-    assert window["id"] == "nope" and change == {"kind": "full"}
+    published = []
+    store.publish = lambda eid, event, payload: published.append((event, payload))
+    assert store.update_window("main", append("nope", "a", [0], [0])) == "nope"
     assert store.window_exists("main", "nope")
+    [(event, payload)] = published
+    assert event == "window" and payload["window"]["id"] == "nope"
 
 
 def test_update_of_a_missing_env_is_a_404(stores):
     store = stores()
-    with pytest.raises(StoreError) as info:
+    with pytest.raises(VisdomError) as info:
         store.update_window("ghost", append("w", "a", [0], [0]))
     assert info.value.status == 404
     assert "ghost" not in store.env_ids()
@@ -354,7 +358,7 @@ def test_fork_copies_and_writes_at_once(env_path, stores):
     # the copy is independent of its source
     store.update_window("src", append("L", "a", [1], [2]))
     assert store.window("dst", "L")["content"]["data"][0]["y"] == [1]
-    with pytest.raises(StoreError) as info:
+    with pytest.raises(VisdomError) as info:
         store.fork_env("missing", "x")
     assert info.value.status == 404
 
@@ -376,9 +380,9 @@ def test_delete_removes_the_env_and_its_files(env_path, stores):
     assert "gone" not in store.env_ids()
     assert not os.path.exists(os.path.join(env_path, "gone.json"))
     assert not os.path.exists(journal(env_path, "gone"))
-    with pytest.raises(StoreError):
+    with pytest.raises(VisdomError):
         store.windows("gone")
-    with pytest.raises(StoreError) as info:
+    with pytest.raises(VisdomError) as info:
         store.delete_env("gone")
     assert info.value.status == 404
     store.close()
@@ -408,7 +412,7 @@ def test_views_round_trip(env_path, stores):
     store.set_views(views)
     assert read_json(os.path.join(env_path, "view", "layouts.json")) == views
     assert stores().views() == views
-    with pytest.raises(StoreError) as info:
+    with pytest.raises(VisdomError) as info:
         store.set_views(["x"])
     assert info.value.field == "views"
 

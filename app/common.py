@@ -1,0 +1,55 @@
+"""The bottom of the tree: the one error type, body parsing and shared names.
+
+Every layer may import this module; it imports nothing from the app.
+"""
+
+import json
+
+from flask import request
+
+# The cookie that identifies an upstream client session (upstream's name for it).
+COOKIE = "user_password"
+
+
+class VisdomError(ValueError):
+    """A request the server refuses: `field` names the request field, `status` the HTTP code.
+
+    `plain` marks refusals that upstream clients read literally ("win does not exist"):
+    those are answered as plain text rather than the JSON error object.
+    """
+
+    def __init__(self, message, field=None, status=400, plain=False):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.status = status
+        self.plain = plain
+
+    def to_dict(self):
+        """Return the JSON error shape {"error", "field", "status"} (field when known)."""
+        body = {"error": self.message, "status": self.status}
+        if self.field is not None:
+            body["field"] = self.field
+        return body
+
+
+def parse_json_body(raw):
+    """Return a request body (bytes or str) as a JSON object; {} when empty.
+
+    Upstream clients send JSON without a JSON content type and may use the NaN and
+    Infinity tokens, so the body is decoded with Python's lenient parser.
+    """
+    if not raw or not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise VisdomError(f"request body is not valid JSON: {exc}", "body") from None
+    if not isinstance(body, dict):
+        raise VisdomError("request body must be a JSON object", "body")
+    return body
+
+
+def parse_body():
+    """Return the current request's body as a JSON object, whatever the content type."""
+    return parse_json_body(request.get_data(cache=True))
