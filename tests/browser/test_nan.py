@@ -73,6 +73,7 @@ def assert_page_ok(ui, eid, *plots):
         ui.pane(win).locator(".plot-pane .main-svg").first.wait_for()
         assert "could not be drawn" not in ui.pane(win).text_content()
     if ui.pane("good").count():
+        ui.pane("good").locator(".plot-pane .main-svg").first.wait_for()
         good = page.evaluate(f"({GD})('good').data[0]")
         assert (good["x"], good["y"]) == ([0, 1, 2], [1, 2, 3])
 
@@ -83,10 +84,11 @@ def trace(ui, win, i=0):
 
 def line_segments(ui, win):
     """The number of separate pieces plotly drew the first trace's line in."""
-    d = ui.page.evaluate(
-        f"(win) => ({GD})(win).querySelector('.scatterlayer .js-line').getAttribute('d')", win
+    return ui.page.evaluate(
+        f"(win) => [...({GD})(win).querySelectorAll('.scatterlayer .trace:first-child .js-line')]"
+        ".reduce((n, p) => n + (p.getAttribute('d').match(/M/g) || []).length, 0)",
+        win,
     )
-    return d.count("M")
 
 
 def test_nan_at_window_creation(ui):

@@ -114,7 +114,11 @@ export class Workspace {
     }, COMPARE_RESYNC_MS);
   }
 
-  /** Replace the panes with the windows of a join ack; keep panes whose content is unchanged. */
+  /**
+   * Replace the panes with the windows of a join ack. A resync (`fresh` false) keeps the
+   * pane elements and redraws each in place: a contentID cannot tell whether a window is
+   * unchanged (a /win_data write stores the contentID it is given).
+   */
   show(ack, fresh) {
     const windows = (ack.windows || []).slice().sort((a, b) => (a.i ?? 1e9) - (b.i ?? 1e9));
     this.reload = this.compare ? {} : { ...(ack.reload || {}) };
@@ -126,7 +130,7 @@ export class Workspace {
       const pane = this.panes.get(w.id);
       if (!pane) this.add(w);
       else {
-        if (pane.win.contentID !== w.contentID || pane.win.type !== w.type) pane.render(w);
+        pane.render(w);
         const layout = this.reload[w.id];
         if (layout && !this.filter) this.grid.move(pane.el, layout);
       }
