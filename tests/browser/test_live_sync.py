@@ -340,3 +340,26 @@ def test_compare_view_follows_each_env_by_its_own_seq(ui):
     assert seq(ui, "sync_ca") == seqs[0] + 1
     ys = page.evaluate("document.querySelector('[data-type=plot] .plot-pane').data[1].y")
     assert ys == [2, 1, 1, 2, 3, 4, 5]
+
+
+def test_text_appends_draw_once_per_frame(ui):
+    ui.text("sync_text", "T", "log")
+    page = ui.open("/env/sync_text")
+    assert ui.pane("T").locator(".pane-download").count() == 0
+    page.evaluate(
+        f"""() => {{
+          const ws = {WS};
+          const base = ws.seq.get('sync_text');
+          for (let i = 0; i < 300; i++) {{
+            ws.onWindowUpdate({{eid: 'sync_text', win: 'T', kind: 'append_text',
+                                text: `<br>line ${{i}}`, seq: base + 1 + i}});
+          }}
+          ws.onWindowUpdate({{eid: 'sync_text', win: 'T', kind: 'append_text', seq: base + 301,
+                              text: '<svg xmlns="http://www.w3.org/2000/svg"><rect width="5" height="5"/></svg>'}});
+        }}"""
+    )
+    ui.wait("document.querySelectorAll('[data-win=T] .text-pane br').length === 300")
+    assert ui.pane("T").locator(".text-pane").text_content().endswith("line 299")
+    # The download button follows what the deferred draw shows (an SVG now).
+    ui.pane("T").locator(".pane-download").wait_for()
+    assert ui.pane("T").locator(".pane-download").text_content() == "SVG"

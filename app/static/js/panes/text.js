@@ -17,8 +17,10 @@ function mount(body, win, ctx) {
   }
 
   function redraw() {
+    const had = view.downloads.length;
     el.replaceChildren(sanitizedFragment(content));
     el.scrollTop = el.scrollHeight;
+    if (view.downloads.length !== had) ctx.downloadsChanged();
   }
 
   function svgSource() {
