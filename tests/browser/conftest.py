@@ -143,6 +143,16 @@ class UI:
         self.wait("document.body.dataset.loaded || document.body.dataset.missing", timeout=15)
         return self.page
 
+    def module(self, module, body, arg=None):
+        """Import static/js/<module> (next to main.js) in the page and run `body` with it as `m`."""
+        src = (
+            "async (arg) => {"
+            " const main = document.querySelector('script[type=module]').src;"
+            f" const m = await import(new URL('{module}', main));"
+            f" {body} }}"
+        )
+        return self.page.evaluate(src, arg)
+
     def wait_loaded(self, eids):
         self.wait("(want) => document.body.dataset.loaded === want", eids, timeout=15)
 

@@ -24,11 +24,7 @@ const socket = connect();
 const workspace = new Workspace(document.getElementById('grid'), socket, {
   readonly,
   onError: (message) => notify(message, 'error'),
-  onChange: () => {
-    const empty = document.getElementById('empty-note');
-    if (empty) empty.hidden = workspace.panes.size > 0;
-    document.body.dataset.windows = String(workspace.panes.size);
-  },
+  onChange: () => showNote(),
 });
 const selector = new EnvSelector(document.getElementById('env-selector'), { onOpen: navigate });
 const views = new Views(workspace, { readonly });
@@ -66,13 +62,19 @@ async function show(eids) {
   const ok = await workspace.open(eids);
   views.render();
   document.body.dataset.loaded = ok ? eids.join('+') : '';
+  showNote();
+}
+
+/** The note under an empty workspace (also after a resync found the env deleted). */
+function showNote() {
+  document.body.dataset.windows = String(workspace.panes.size);
   document.body.dataset.missing = workspace.missing ? 'true' : '';
   const note = document.getElementById('empty-note');
-  if (note) {
-    note.textContent = workspace.missing
-      ? `There is no env "${eids.join('", "')}" yet: its windows show up here when it is created.`
-      : 'This env has no windows yet.';
-  }
+  if (!note) return;
+  note.hidden = workspace.panes.size > 0;
+  note.textContent = workspace.missing
+    ? `There is no env "${workspace.eids.join('", "')}" yet: its windows show up here when it is created.`
+    : 'This env has no windows yet.';
 }
 
 window.addEventListener('popstate', (ev) => {
@@ -103,6 +105,7 @@ socket.on('window', (msg) => workspace.onWindow(msg));
 socket.on('window_update', (msg) => workspace.onWindowUpdate(msg));
 socket.on('close', (msg) => workspace.onClose(msg));
 socket.on('layout', (msg) => workspace.onLayout(msg));
+socket.on('env_reset', (msg) => workspace.onEnvReset(msg));
 socket.on('env_list', (msg) => {
   envs = (msg?.envs || []).map(String);
   selector.setEnvs(envs);

@@ -99,6 +99,8 @@ export class Pane {
       emit: (event, payload) => this.host.emit(event, payload),
       focus: () => this.focus(),
       title: () => this.title || this.win.id,
+      // A view whose download formats changed after a deferred draw.
+      downloadsChanged: () => this.renderButtons(),
     };
   }
 

@@ -1,10 +1,14 @@
 // The windows of the open env (or compare view): builds panes from the join ack, applies
-// live `window` / `window_update` / `close` / `layout` messages, persists the user's
-// layout changes, filters by title and applies views.
+// live `window` / `window_update` / `close` / `layout` / `env_reset` messages in sequence
+// order (resyncing an env on a gap), persists the user's layout changes, filters by title
+// and applies views.
 import { Grid } from './grid.js';
 import { Pane } from './pane.js';
 import { paneType } from './panes/registry.js';
+import { ackSeqs, Sequencer } from './seq.js';
 import { request } from './socket.js';
+
+const COMPARE_RESYNC_MS = 150;
 
 export class Workspace {
   constructor(gridEl, socket, { readonly, onError, onChange }) {
@@ -19,7 +23,10 @@ export class Workspace {
     this.snapshot = {};
     this.loading = null;
     this.buffer = [];
+    this.seq = new Sequencer();
+    this.resyncs = 0;
     this.resyncTimer = null;
+    this.sentLayouts = new Map();
     this.grid = new Grid(gridEl, {
       onUserChange: (items) => this.persist(items),
       onResized: (el) => el.visdomPane?.resize(),
@@ -42,12 +49,16 @@ export class Workspace {
     return this.eids[0];
   }
 
-  /** Join env(s) and show their windows (also used to resync after a reconnect). */
+  /**
+   * Join env(s) and show their windows (also the resync after a reconnect or a gap).
+   * Live messages that arrive meanwhile are held, then applied if newer than the snapshot.
+   */
   async open(eids) {
     const same = eids.length === this.eids.length && eids.every((e, i) => e === this.eids[i]);
     this.eids = eids.slice();
     this.missing = false;
-    this.buffer = [];
+    // Held messages of the same env(s) stay held: the new snapshot decides which are new.
+    if (!same) this.buffer = [];
     const payload = eids.length > 1 ? { eids } : { eid: eids[0] };
     const pending = request(this.socket, 'join_env', payload);
     this.loading = pending;
@@ -57,6 +68,8 @@ export class Workspace {
     } catch (err) {
       if (this.loading !== pending) return false;
       this.loading = null;
+      this.buffer = [];
+      this.seq.reset({});
       // Refused (a bad name): show nothing and retry when env_list has it.
       this.missing = true;
       this.show({ windows: [], reload: {} }, true);
@@ -67,28 +80,45 @@ export class Workspace {
     this.loading = null;
     // An env that does not exist yet is joined all the same: its windows arrive live.
     this.missing = ack.exists === false;
+    this.seq.reset(ackSeqs(ack, eids));
     this.show(ack, !same);
-    // Messages that arrived while joining are newer than the ack's snapshot, except
-    // those whose change the snapshot already holds (same contentID).
-    const buffered = this.buffer;
+    const held = this.buffer;
     this.buffer = [];
-    for (const [handler, msg] of buffered) {
-      const contentID = msg.window ? msg.window.contentID : msg.contentID;
-      const pane = this.panes.get(msg.window ? msg.window.id : msg.win);
-      if (contentID && pane && pane.win.contentID === contentID) continue;
-      handler.call(this, msg);
+    for (const [apply, msg] of held) {
+      // Without sequence numbers (an older server): skip changes the snapshot holds.
+      if (!Number.isFinite(msg.seq) && this.inSnapshot(msg)) continue;
+      this.receive(apply, msg, true);
     }
     return true;
   }
 
-  /** Hold a message for the env being joined until its snapshot is shown. */
-  held(handler, msg) {
-    if (!this.loading) return false;
-    this.buffer.push([handler, msg]);
-    return true;
+  inSnapshot(msg) {
+    const contentID = msg.window ? msg.window.contentID : msg.contentID;
+    const pane = this.panes.get(msg.window ? msg.window.id : msg.win);
+    return Boolean(contentID && pane && pane.win.contentID === contentID);
   }
 
-  /** Replace the panes with the windows of a join ack; keep panes whose content is unchanged. */
+  /** Re-join the shown env(s) now, holding live messages until the snapshot is shown. */
+  resync() {
+    if (!this.eids.length) return;
+    this.resyncs += 1;
+    if (!this.loading) this.open(this.eids);
+  }
+
+  /** Compare views merge envs: rebuild at most every COMPARE_RESYNC_MS while changes flow. */
+  resyncSoon() {
+    if (this.resyncTimer) return;
+    this.resyncTimer = setTimeout(() => {
+      this.resyncTimer = null;
+      this.resync();
+    }, COMPARE_RESYNC_MS);
+  }
+
+  /**
+   * Replace the panes with the windows of a join ack. A resync (`fresh` false) keeps the
+   * pane elements and redraws each in place: a contentID cannot tell whether a window is
+   * unchanged (a /win_data write stores the contentID it is given).
+   */
   show(ack, fresh) {
     const windows = (ack.windows || []).slice().sort((a, b) => (a.i ?? 1e9) - (b.i ?? 1e9));
     this.reload = this.compare ? {} : { ...(ack.reload || {}) };
@@ -100,7 +130,7 @@ export class Workspace {
       const pane = this.panes.get(w.id);
       if (!pane) this.add(w);
       else {
-        if (pane.win.contentID !== w.contentID || pane.win.type !== w.type) pane.render(w);
+        pane.render(w);
         const layout = this.reload[w.id];
         if (layout && !this.filter) this.grid.move(pane.el, layout);
       }
@@ -133,10 +163,58 @@ export class Workspace {
     return msg && this.eids.includes(msg.eid);
   }
 
+  /**
+   * Apply a live message in sequence order: hold it while joining, resync on a gap.
+   * `replay`: a held message, just after a new snapshot was shown.
+   */
+  receive(apply, msg, replay = false) {
+    if (!this.concerns(msg)) return;
+    if (this.loading) {
+      this.buffer.push([apply, msg]);
+      return;
+    }
+    const verdict = this.seq.accept(msg.eid, msg.seq);
+    if (verdict === 'stale') return; // the snapshot shown already holds it
+    if (verdict === 'gap' && replay) {
+      // Sent before a snapshot that claims to be older: the server restarted (its numbers
+      // started again) or is broken. The snapshot is the truth; resyncing again would loop.
+      console.warn(`env ${msg.eid}: dropped message ${msg.seq} (snapshot ${this.seq.get(msg.eid)})`);
+      return;
+    }
+    if (verdict === 'gap') {
+      // Messages are missing: take a new snapshot; this one is applied after it if newer.
+      this.buffer.push([apply, msg]);
+      this.resync();
+      return;
+    }
+    if (this.compare) this.resyncSoon(); // merged windows: rebuilt from a new snapshot
+    else apply.call(this, msg);
+  }
+
   onWindow(msg) {
-    if (!this.concerns(msg) || !msg.window || this.held(this.onWindow, msg)) return;
-    if (this.compare) return this.resyncSoon();
+    this.receive(this.applyWindow, msg);
+  }
+
+  onWindowUpdate(msg) {
+    this.receive(this.applyWindowUpdate, msg);
+  }
+
+  onClose(msg) {
+    this.receive(this.applyClose, msg);
+  }
+
+  onLayout(msg) {
+    this.receive(this.applyLayout, msg);
+  }
+
+  onEnvReset(msg) {
+    this.receive(this.resync, msg);
+  }
+
+  applyWindow(msg) {
     const win = msg.window;
+    if (!win || typeof win !== 'object' || typeof win.id !== 'string') return;
+    this.missing = false; // it has a window: the env exists now
     const pane = this.panes.get(win.id);
     if (pane) {
       pane.render(win);
@@ -145,31 +223,39 @@ export class Workspace {
     this.onChange();
   }
 
-  onWindowUpdate(msg) {
-    if (!this.concerns(msg) || this.held(this.onWindowUpdate, msg)) return;
-    if (this.compare) return this.resyncSoon();
+  applyWindowUpdate(msg) {
     const pane = this.panes.get(msg.win);
-    if (!pane || !pane.applyDelta(msg)) this.resyncSoon();
+    if (!pane || !pane.applyDelta(msg)) this.resync();
   }
 
-  onClose(msg) {
-    if (!this.concerns(msg) || this.held(this.onClose, msg)) return;
-    if (this.compare) return this.resyncSoon();
-    this.drop(msg.win);
-    delete this.reload[msg.win];
+  applyClose(msg) {
+    const wins = Array.isArray(msg.wins) ? msg.wins : [msg.win];
+    for (const win of wins) {
+      if (typeof win !== 'string') continue;
+      this.drop(win);
+      delete this.reload[win];
+      this.sentLayouts.delete(win);
+    }
     this.onChange();
   }
 
-  onLayout(msg) {
-    if (!this.concerns(msg) || this.compare || !msg.layout || this.held(this.onLayout, msg)) return;
-    this.reload[msg.win] = msg.layout;
+  applyLayout(msg) {
+    const layout = msg.layout;
+    if (!layout || typeof layout !== 'object') return;
+    // The echo of a move this page made: if a later move of it is on its way, wait for that.
+    const sent = this.sentLayouts.get(msg.win);
+    const at = sent ? sent.indexOf(layoutKey(layout)) : -1;
+    if (at >= 0) {
+      sent.splice(0, at + 1);
+      if (sent.length) return;
+      this.sentLayouts.delete(msg.win);
+    }
+    this.reload[msg.win] = layout;
     const pane = this.panes.get(msg.win);
-    if (pane && !this.filter) this.grid.move(pane.el, msg.layout);
-  }
-
-  resyncSoon() {
-    clearTimeout(this.resyncTimer);
-    this.resyncTimer = setTimeout(() => this.eids.length && this.open(this.eids), 150);
+    if (!pane || this.filter) return;
+    const now = this.grid.layoutOf(pane.el);
+    if (now && layoutKey(now) === layoutKey(layout)) return; // already there: nothing to do
+    this.grid.move(pane.el, layout);
   }
 
   // ---- to the server -------------------------------------------------------------------
@@ -187,7 +273,7 @@ export class Workspace {
 
   async closeWindow(win) {
     const ack = await this.emit('close_window', { win });
-    if (ack && ack.ok) this.onClose({ eid: this.eid, win });
+    if (ack && ack.ok && this.panes.has(win)) this.applyClose({ eid: this.eid, win });
   }
 
   get canPersist() {
@@ -207,6 +293,10 @@ export class Workspace {
       const win = el?.dataset?.win;
       if (!win || !layout) continue;
       this.reload[win] = { ...(this.reload[win] || {}), ...layout };
+      // The server sends the move back to every browser of the env, this one included.
+      const sent = this.sentLayouts.get(win) || [];
+      sent.push(layoutKey(this.reload[win]));
+      this.sentLayouts.set(win, sent.slice(-20));
       this.emit('layout_item_update', { win, layout: this.reload[win] });
     }
   }
@@ -312,4 +402,9 @@ export class Workspace {
     const entries = this.grid.itemsInOrder().map((el) => ({ el, ...this.grid.layoutOf(el) }));
     this.persist(this.grid.pack(entries));
   }
+}
+
+/** Compare layouts by position and size only. */
+function layoutKey(l) {
+  return ['x', 'y', 'w', 'h'].map((k) => (Number.isFinite(l[k]) ? l[k] : '')).join(',');
 }

@@ -1,7 +1,11 @@
-// Plot windows: plotly.js (2-D, 3-D, webgl traces). Appends extend traces in place.
+// Plot windows: plotly.js (2-D, 3-D, webgl traces). Appends extend traces in place, merged
+// per animation frame (plotdelta.js). NaN and ±Inf reach the page as null: plotly draws
+// null points as gaps and null heatmap cells blank.
+import { cancelFrame, onFrame } from '../frames.js';
 import { url } from '../page.js';
 import { fileName } from './download.js';
 import { fixTrace, layoutForPlotly } from './plotcompat.js';
+import { extendGroups, mergeDeltas } from './plotdelta.js';
 
 let Plotly = window.Plotly;
 let loading = null;
@@ -42,12 +46,22 @@ function mount(body, win, ctx) {
   body.append(gd);
   let drawn = loadPlotly();
   let alive = true;
+  // Deltas accepted but not drawn yet (in sequence order), and the number of traces the
+  // plot will have once they are drawn (an append may target a trace added just before).
+  let pending = [];
+  let traces = 0;
+  let flushJob = null; // the draw of the pending deltas waiting in the chain, if any
 
   function draw(w, react) {
     const content = w.content || {};
-    const data = Array.isArray(content.data) ? content.data : [];
+    const data = Array.isArray(content.data) ? content.data.filter(Boolean) : [];
     content.data = data;
     data.forEach(fixTrace);
+    // A full window holds every change before it: drop the deltas not drawn yet.
+    pending = [];
+    traces = data.length;
+    flushJob = null;
+    cancelFrame(flush);
     const layout = paneLayout(content.layout);
     drawn = drawn
       .then(() => {
@@ -68,28 +82,39 @@ function mount(body, win, ctx) {
     drawn = drawn.then(() => (alive ? fn() : null)).catch(report);
   }
 
-  function extend(traces) {
-    // One extendTraces call per set of attributes (traces may carry colors or text).
-    const groups = new Map();
-    for (const t of traces) {
-      const current = gd.data?.[t.index];
-      if (!current) continue;
-      const keys = ['x', 'y'];
-      if (Array.isArray(t.z) && Array.isArray(current.z)) keys.push('z');
-      if (Array.isArray(t.text) && Array.isArray(current.text)) keys.push('text');
-      if (Array.isArray(t.marker_color) && Array.isArray(current.marker?.color)) {
-        keys.push('marker.color');
+  function relayout(layout) {
+    if (layout && Object.keys(layout).length) return Plotly.relayout(gd, layoutForPlotly(layout));
+    return null;
+  }
+
+  /** At the next frame, draw every pending delta in one go (after any draw in progress). */
+  function flush() {
+    if (flushJob) return;
+    const job = {};
+    flushJob = job;
+    queue(async () => {
+      if (flushJob !== job) return; // a full redraw came in between and replaced it
+      flushJob = null;
+      // Taken now, not when the frame came: deltas that arrived meanwhile join this draw.
+      const ops = mergeDeltas(pending);
+      pending = [];
+      for (const op of ops) {
+        if (op.kind === 'append_traces') {
+          for (const g of extendGroups(op.traces, gd.data)) {
+            await Plotly.extendTraces(gd, g.update, g.indices);
+          }
+        } else await Plotly.addTraces(gd, fixTrace(op.trace));
+        await relayout(op.layout);
       }
-      const sig = keys.join(',');
-      if (!groups.has(sig)) groups.set(sig, { keys, update: {}, indices: [] });
-      const g = groups.get(sig);
-      g.indices.push(t.index);
-      for (const k of keys) {
-        const src = k === 'marker.color' ? t.marker_color : t[k];
-        (g.update[k] ||= []).push(src || []);
-      }
-    }
-    return [...groups.values()];
+    });
+  }
+
+  function accept(delta) {
+    pending.push(delta);
+    // A hidden tab draws nothing: keep the queue short by merging it as it grows.
+    if (pending.length > 256) pending = mergeDeltas(pending);
+    onFrame(flush);
+    return true;
   }
 
   const view = {
@@ -99,25 +124,13 @@ function mount(body, win, ctx) {
     },
     applyDelta(delta) {
       if (delta.kind === 'append_traces') {
-        const traces = delta.traces || [];
-        const data = ctx.win().content?.data || [];
-        if (traces.some((t) => !data[t.index])) return false;
-        queue(async () => {
-          for (const g of extend(traces)) await Plotly.extendTraces(gd, g.update, g.indices);
-          if (delta.layout && Object.keys(delta.layout).length) {
-            await Plotly.relayout(gd, layoutForPlotly(delta.layout));
-          }
-        });
-        return true;
+        const bad = (t) => !t || !Number.isInteger(t.index) || t.index < 0 || t.index >= traces;
+        if (!Array.isArray(delta.traces) || delta.traces.some(bad)) return false;
+        return accept(delta);
       }
-      if (delta.kind === 'new_trace' && delta.trace) {
-        queue(async () => {
-          await Plotly.addTraces(gd, fixTrace(delta.trace));
-          if (delta.layout && Object.keys(delta.layout).length) {
-            await Plotly.relayout(gd, layoutForPlotly(delta.layout));
-          }
-        });
-        return true;
+      if (delta.kind === 'new_trace' && delta.trace && typeof delta.trace === 'object') {
+        traces += 1;
+        return accept(delta);
       }
       return false;
     },
@@ -137,6 +150,8 @@ function mount(body, win, ctx) {
     },
     destroy() {
       alive = false;
+      pending = [];
+      cancelFrame(flush);
       try {
         Plotly.purge(gd);
       } catch (_) {

@@ -1,4 +1,6 @@
-// Text windows: HTML (also svg, matplot, audio and video), always sanitized.
+// Text windows: HTML (also svg, matplot, audio and video), always sanitized. Appends are
+// drawn once per animation frame, however many arrived.
+import { cancelFrame, onFrame } from '../frames.js';
 import { downloadText, fileName } from './download.js';
 import { sanitizedFragment } from './sanitize.js';
 
@@ -10,7 +12,15 @@ function mount(body, win, ctx) {
 
   function show(html) {
     content = typeof html === 'string' ? html : String(html ?? '');
+    cancelFrame(redraw);
     el.replaceChildren(sanitizedFragment(content));
+  }
+
+  function redraw() {
+    const had = view.downloads.length;
+    el.replaceChildren(sanitizedFragment(content));
+    el.scrollTop = el.scrollHeight;
+    if (view.downloads.length !== had) ctx.downloadsChanged();
   }
 
   function svgSource() {
@@ -27,10 +37,13 @@ function mount(body, win, ctx) {
     },
     applyDelta(delta) {
       if (delta.kind !== 'append_text') return false;
-      show(content + (delta.text ?? ''));
+      content += typeof delta.text === 'string' ? delta.text : String(delta.text ?? '');
       ctx.win().content = content;
-      el.scrollTop = el.scrollHeight;
+      onFrame(redraw);
       return true;
+    },
+    destroy() {
+      cancelFrame(redraw);
     },
     download(format) {
       const src = svgSource();
