@@ -55,7 +55,7 @@ def histogram(X, win=None, env=None, opts=None):
         raise bad_value("X", "at least one value", "an empty array")
     opts = prepare_opts(opts)
     opts.setdefault("numbins", min(30, len(X)))
-    low, high = X.min(), X.max()
+    low, high = np.nanmin(X), np.nanmax(X)
     counts = np.histogram(X, bins=opts["numbins"], range=(low, high))[0]
     return bar(counts, np.linspace(low, high, opts["numbins"]), win, env, opts)
 
@@ -153,8 +153,7 @@ def dual_axis_lines(X, Y1, Y2, win=None, env=None, opts=None):
         },
         "yaxis2": {
             "title": second["name"],
-            # Upstream's default colour string has a typo ("0189"); kept so plots match.
-            "titlefont": {"color": opts.get("color_title_y2", "rgb(148, 103, 0189)")},
+            "titlefont": {"color": opts.get("color_title_y2", "rgb(148, 103, 189)")},
             "tickfont": {"color": opts.get("color_tick_y2", "rgb(148, 103, 189)")},
             "overlaying": "y",
             "side": opts.get("side", "right"),
