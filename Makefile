@@ -3,10 +3,17 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 UPSTREAM_VENV := .venv-upstream
+UPSTREAM3_VENV := .venv-upstream3
+# visdom 0.3.0 needs Python >= 3.12: the first python3.12 that actually runs (a pyenv shim
+# without a selected 3.12 refuses to), else pyenv's own 3.12.x.
+ifeq ($(origin PYTHON312), undefined)
+PYTHON312 := $(shell for p in python3.12 "$$(pyenv root 2>/dev/null)"/versions/3.12*/bin/python3.12; do \
+	command -v "$$p" >/dev/null 2>&1 && "$$p" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' 2>/dev/null && { command -v "$$p"; break; }; done)
+endif
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: setup run test lint format bench screenshot system-packages chromium upstream vendor clean check-tools
+.PHONY: setup run test lint format bench screenshot system-packages chromium upstream upstream3 vendor clean check-tools check-python312
 
 check-tools:
 	@test -n "$(PYTHON)" || { echo "error: python3.11 (or python3) is required" >&2; exit 1; }
@@ -40,6 +47,19 @@ $(UPSTREAM_VENV)/.installed: | check-tools
 
 upstream: $(UPSTREAM_VENV)/.installed
 
+check-python312:
+	@test -n "$(PYTHON312)" && "$(PYTHON312)" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { echo "error: Python 3.12 is required for the visdom 0.3.0 client venv ($(UPSTREAM3_VENV)): install python3.12 (e.g. apt-get install python3.12-venv, or pyenv install 3.12), or pass PYTHON312=/path/to/python3.12 (found: '$(PYTHON312)')" >&2; exit 1; }
+
+# The real visdom 0.3.0 client (Python >= 3.12), for the wire and compatibility tests.
+# Its sdist builds with pip's isolated build; it pulls openTSNE and scikit-learn.
+$(UPSTREAM3_VENV)/.installed: | check-python312
+	test -x $(UPSTREAM3_VENV)/bin/python || $(PYTHON312) -m venv $(UPSTREAM3_VENV)
+	$(UPSTREAM3_VENV)/bin/python -m pip install -q --upgrade pip setuptools wheel
+	$(UPSTREAM3_VENV)/bin/python -m pip install -q "visdom==0.3.0" "matplotlib==3.11.2" "plotly==7.1.0"
+	touch $@
+
+upstream3: $(UPSTREAM3_VENV)/.installed
+
 # Debian's chromium (browser tests) and nginx (the reverse-proxy test), when missing.
 system-packages:
 	@bash scripts/ensure-system-packages.sh
@@ -57,15 +77,17 @@ format: $(BIN)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: setup upstream system-packages lint
-	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python $(BIN)/python -m pytest
+test: setup upstream upstream3 system-packages lint
+	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python \
+	VISDOM_UPSTREAM3_PYTHON=$(CURDIR)/$(UPSTREAM3_VENV)/bin/python $(BIN)/python -m pytest
 
-bench: setup upstream
-	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python $(BIN)/python bench/append.py
+bench: setup upstream upstream3
+	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python \
+	VISDOM_UPSTREAM3_PYTHON=$(CURDIR)/$(UPSTREAM3_VENV)/bin/python $(BIN)/python bench/append.py
 	$(BIN)/python bench/client_nonblocking.py
 
 screenshot: setup system-packages
 	$(BIN)/python scripts/screenshot.py docs/screenshot.png
 
 clean:
-	rm -rf $(VENV) $(UPSTREAM_VENV) node_modules app/static/vendor .pytest_cache
+	rm -rf $(VENV) $(UPSTREAM_VENV) $(UPSTREAM3_VENV) node_modules app/static/vendor .pytest_cache

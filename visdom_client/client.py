@@ -9,8 +9,10 @@ import warnings
 import weakref
 from urllib.parse import urlparse, urlunparse
 
-from .errors import VisdomError, bad_type, bad_value
+from .analysis import AnalysisMixin
+from .errors import ServerError, VisdomError, bad_type, bad_value
 from .events import EventListener
+from .experiments import ExperimentMixin
 from .media import MediaMixin
 from .plots import PlotMixin
 from .sender import BackgroundSender
@@ -39,8 +41,13 @@ def _normalise_base_url(base_url):
     return base_url
 
 
-class Visdom(PlotMixin, MediaMixin):
-    """A drop-in replacement for upstream `visdom.Visdom` (0.2.4).
+class Visdom(PlotMixin, AnalysisMixin, MediaMixin, ExperimentMixin):
+    """A drop-in replacement for upstream `visdom.Visdom` (0.2.4 and 0.3.0).
+
+    `ssl_verify`: None verifies https certificates, False does not, a string is a CA bundle
+    path (https only). The HTTP session is closed after `session_idle_timeout` seconds
+    without a request (checked every `session_idle_check_interval` seconds) and reopened,
+    logging in again, by the next one.
 
     Extra keyword arguments: `nonblocking=True` sends from a background thread and merges
     consecutive appends to a trace; `token` authenticates the event socket; `timeout` is
@@ -66,6 +73,9 @@ class Visdom(PlotMixin, MediaMixin):
         proxies=None,
         offline=False,
         use_polling=False,
+        session_idle_timeout=600,
+        session_idle_check_interval=60,
+        ssl_verify=None,
         *,
         nonblocking=False,
         token=None,
@@ -74,6 +84,7 @@ class Visdom(PlotMixin, MediaMixin):
         parsed = urlparse(server)
         if not parsed.scheme:
             parsed = urlparse(f"http://{server}")
+        verify = _ssl_verify(ssl_verify, parsed.scheme)
         self.server_base_name = parsed.netloc
         self.server = urlunparse((parsed.scheme, parsed.netloc, "", "", "", ""))
         self.endpoint = endpoint
@@ -82,8 +93,11 @@ class Visdom(PlotMixin, MediaMixin):
         self.ipv6 = ipv6
         if not isinstance(env, str):
             raise bad_type("env", "a string", env)
-        self.env = env
-        self.env_list = {env}
+        self.env = sanitise_env(env)
+        self.env_list = {self.env}
+        self.ssl_verify = verify
+        self.session_idle_timeout = session_idle_timeout
+        self.session_idle_check_interval = session_idle_check_interval
         self.send = send
         self.raise_exceptions = True if raise_exceptions is None else bool(raise_exceptions)
         self.use_socket = bool(use_incoming_socket or use_polling) and not offline
@@ -113,6 +127,7 @@ class Visdom(PlotMixin, MediaMixin):
         self._events = None
         self._sender = None
         self._closed = False
+        self._socket_checked = False
         if offline:
             if log_to_filename is None:
                 raise bad_value("log_to_filename", "a file path when offline=True", "None")
@@ -120,17 +135,26 @@ class Visdom(PlotMixin, MediaMixin):
             return
         root = f"{self.server}:{self.port}{self.base_url}"
         self._transport = Transport(
-            root, proxies, username, self.password, self.raise_exceptions, timeout
+            root,
+            proxies,
+            username,
+            self.password,
+            self.raise_exceptions,
+            timeout,
+            verify,
+            session_idle_timeout,
+            session_idle_check_interval,
         )
         if token:
-            self._transport.session.headers["Authorization"] = f"Bearer {token}"
+            self._transport.headers["Authorization"] = f"Bearer {token}"
         if username:
             self._transport.login()
         if nonblocking:
             self._sender = BackgroundSender(self._post_strict)
             atexit.register(_shutdown_at_exit, weakref.ref(self))
-        if send:
-            self._send({"eid": env}, endpoint="env/" + env)
+        # The first request names the env as given; the server escapes it.
+        if send and self._send({"eid": env}, endpoint="env/" + env) is False:
+            logger.warning("visdom: could not connect to the server at %s", root)
 
     # context manager and shutdown -----------------------------------------------------------
 
@@ -266,6 +290,40 @@ class Visdom(PlotMixin, MediaMixin):
         """Delete an env and its saved file."""
         return self._send({"eid": env}, endpoint="delete_env")
 
+    def delete_envs(self, env_list):
+        """Delete several envs, one request each; return the list of the server's answers."""
+        if not isinstance(env_list, list):
+            raise bad_type("env_list", "a list of env names", env_list)
+        for i, env in enumerate(env_list):
+            if not isinstance(env, str):
+                raise bad_type(f"env_list[{i}]", "an env name (str)", env)
+        return [self.delete_env(env) for env in env_list]
+
+    def get_env_state(self, env):
+        """Return the {win_id: window} map of env `env`, or None if it does not exist.
+
+        Sent as POST /win_data {"win": null, "eid": env}, which this server and upstream's
+        (0.2.4 and 0.3.0) all answer with the window map. Upstream 0.3.0's own client posts
+        {"eid": env} to /env_state instead, a request identical to its get_env_list().
+        """
+        if not isinstance(env, str):
+            raise bad_type("env", "an env name (str)", env)
+        if self.offline:
+            return None
+        try:
+            body = {"win": None, "eid": env}
+            answer = self._send(body, endpoint="win_data", quiet=True, create=False)
+        except ServerError as exc:
+            if exc.status_code == 404:
+                return None
+            raise
+        if not isinstance(answer, str):
+            return None if answer is False else answer
+        state = json.loads(answer) if answer else None
+        if not isinstance(state, dict) or "error" in state:
+            return None
+        return state
+
     def win_exists(self, win, env=None):
         """Return True/False whether the window exists, or None if the server is unreachable."""
         if win is None:
@@ -321,6 +379,21 @@ class Visdom(PlotMixin, MediaMixin):
 
     # events ---------------------------------------------------------------------------------
 
+    @property
+    def socket_alive(self):
+        """Return True while the event socket is connected (connecting it on first use).
+
+        The first read waits up to 5 seconds for the connection, as upstream's constructor
+        does; later reads answer at once.
+        """
+        if not self.use_socket or self._transport is None or not self.send or self._closed:
+            return False
+        listener = self._event_listener()
+        listener.start()
+        wait = 0 if self._socket_checked else 5.0
+        self._socket_checked = True
+        return listener.wait_connected(wait)
+
     def register_event_handler(self, handler, target, env=None):
         """Call handler(event) for every browser event on window `target`.
 
@@ -364,6 +437,24 @@ class Visdom(PlotMixin, MediaMixin):
                 polling=self.use_polling,
             )
         return self._events
+
+
+def sanitise_env(env):
+    """Return the env name as upstream 0.3.0 stores it: no slashes, no line breaks."""
+    return env.replace("/", "_").replace("\\", "_").replace("\n", "-").replace("\r", "-")
+
+
+def _ssl_verify(ssl_verify, scheme):
+    """Return the requests `verify` value for the ssl_verify argument, checking it."""
+    if ssl_verify is None:
+        return True
+    if not isinstance(ssl_verify, bool | str):
+        raise bad_type("ssl_verify", "None, a bool or a CA bundle path", ssl_verify)
+    if scheme != "https":
+        raise bad_value(
+            "ssl_verify", "None with an http server (it applies to https only)", repr(ssl_verify)
+        )
+    return ssl_verify
 
 
 def _shutdown_at_exit(ref):

@@ -42,6 +42,10 @@ class EventListener:
         if new_env and self.connected.is_set():
             self._subscribe(eid)
 
+    def start(self):
+        """Connect the socket (if not yet connected) without subscribing to anything."""
+        self._ensure_started()
+
     def clear(self, target, eid=None):
         """Remove the handlers of `target` (in `eid`, or in every env when eid is None)."""
         with self._lock:

@@ -4,7 +4,8 @@ import logging
 
 import numpy as np
 
-from .builders import html, images, network, tsne
+from .builders import html, image_extras, images, network, tsne
+from .errors import bad_type
 
 logger = logging.getLogger("visdom_client")
 
@@ -48,6 +49,25 @@ class MediaMixin:
         history = bool(opts and opts.get("store_history")) and win is not None
         return self._request(images.image(img, win, env, opts, history_append=history))
 
+    def image_heatmap(self, img, heatmap, win=None, env=None, opts=None):
+        """Show a heatmap (HxW, values in [0, 1] or min-max scaled) blended over an image.
+
+        opts: alpha (default 0.5), colormap (matplotlib name, default "jet"), normalize,
+        caption, jpgquality. The blend is computed here and sent as a plain image.
+        """
+        return self._request(image_extras.image_heatmap(img, heatmap, win, env, opts))
+
+    def image_select(self, win, selected, env=None):
+        """Show frame `selected` (an int; the server clamps it) of an image-history window."""
+        if isinstance(selected, bool) or not isinstance(selected, int):
+            raise bad_type("selected", "an int frame index", selected)
+        return self._request(image_extras.select_frame(win, selected, env))
+
+    def update_image_slider(self, win, index, env=None):
+        """Like image_select, but `index` may also be an integral float or a numpy integer."""
+        index = image_extras.slider_index(index)
+        return self._request(image_extras.select_frame(win, index, env))
+
     def images(self, tensor, nrow=8, padding=2, win=None, env=None, opts=None):
         """Show a BxCxHxW batch (or a list of images) as one grid, nrow images per row."""
         return self.image(images.grid(tensor, nrow, padding), win, env, opts)
@@ -65,7 +85,8 @@ class MediaMixin:
         """Show a 2-D t-SNE map of NxD features, grouped by label; returns the window id.
 
         data_getter(i) -> HTML previews entity i on hover (data_type="html"); a lasso
-        selection re-runs t-SNE on the selected points.
+        selection re-runs t-SNE (openTSNE) on the selected points.
+        opts.register_embedding_events=False leaves the hover/lasso events unanswered.
         """
         features, labels = network.check_features(features, labels)
         opts = network.prepare_embeddings_opts(opts)
@@ -81,7 +102,7 @@ class MediaMixin:
             "env": env,
             "opts": opts,
         }
-        if self.use_socket:
+        if self.use_socket and opts.get("register_embedding_events", True):
             handler = _EmbeddingsHandler(self, features, labels, data_getter, data_type, env, opts)
             self.register_event_handler(handler, win, env)
         return win

@@ -3,6 +3,7 @@
 from . import builders
 from .builders import charts, grids, lines, traces
 from .builders.fastpath import point_append
+from .builders.plotly import save_figure
 
 
 class PlotMixin:
@@ -14,23 +15,41 @@ class PlotMixin:
     def _first_append(self, update, win, env):
         return update == "append" and win is not None and not self._is_drawn(win, env)
 
-    def line(self, Y, X=None, win=None, env=None, opts=None, update=None, name=None):
+    def line(
+        self, Y, X=None, win=None, env=None, opts=None, update=None, name=None, Z=None, is3d=False
+    ):
         """Draw one line per column of Y (N or NxM) against X; update='append' adds points.
 
-        opts: fillarea, markers, markersymbol, markersize, linecolor, dash, legend, plus the
+        Z (like Y) draws 3-D lines. update: 'append', 'replace' (or 'insert', the same:
+        the trace `name` is replaced, or added if missing), 'remove' (trace `name`).
+        opts: fillarea, markers, markersymbol, markersize, linecolor, dash, legend,
+        store_history (keep every call as a frame of a plot_history window), plus the
         generic title/xlabel/ylabel/... opts.
         """
         first = self._first_append(update, win, env)
-        if update == "append":
+        if update == "append" and Z is None:
             request = point_append(Y, X, win, env, opts, update, name, first)
             if request is not None:
                 return self._request(request)
-        return self._request(lines.line(Y, X, win, env, opts, update, name, first))
+        request = lines.line(Y, X, win, env, opts, update, name, first, Z=Z, is3d=is3d)
+        return self._request(self._history_endpoint(request, opts, win, env))
 
     def scatter(self, X, Y=None, win=None, env=None, opts=None, update=None, name=None):
-        """Draw an Nx2 or Nx3 scatter plot, coloured by the integer labels Y (1..K)."""
+        """Draw an Nx2 or Nx3 scatter plot, coloured by the labels Y (any values).
+
+        opts.store_history keeps every call as a frame of a plot_history window.
+        """
         first = self._first_append(update, win, env)
-        return self._request(traces.scatter(X, Y, win, env, opts, update, name, first))
+        request = traces.scatter(X, Y, win, env, opts, update, name, first)
+        return self._request(self._history_endpoint(request, opts, win, env))
+
+    def _history_endpoint(self, request, opts, win, env):
+        """Send a plot_history frame to /update when its window exists (as 0.3.0 does)."""
+        if not (isinstance(opts, dict) and opts.get("store_history")) or win is None:
+            return request
+        if self.win_exists(win, env):
+            return request._replace(endpoint="update")
+        return request
 
     def stem(self, X, Y=None, win=None, env=None, opts=None):
         """Draw a stem plot of the columns of X, at timestamps Y."""
@@ -81,9 +100,23 @@ class PlotMixin:
         env = self.env if env is None else env
         return self._request(charts.dual_axis_lines(X, Y1, Y2, win, env, opts))
 
-    def plotlyplot(self, figure, win=None, env=None):
-        """Draw a plotly Figure (or a {"data", "layout"} dict) as it is."""
+    def plotlyplot(self, figure, win=None, env=None, save_path=None, save_kwargs=None):
+        """Draw a plotly Figure (or a {"data", "layout"} dict) as it is.
+
+        save_path also writes the figure to that image file (see save_plotly_figure), with
+        save_kwargs passed to plotly's write_image.
+        """
+        if save_path is not None:
+            self.save_plotly_figure(figure, save_path, **(save_kwargs or {}))
         return self._request(builders.plotlyplot(figure, win, env))
+
+    def save_plotly_figure(self, figure, filepath, **kwargs):
+        """Write a plotly Figure to an image file (png, svg, pdf... from the extension).
+
+        Runs figure.write_image(filepath, **kwargs) locally, which needs kaleido; sends
+        nothing.
+        """
+        save_figure(figure, filepath, **kwargs)
 
     def update_window_opts(self, win, opts, env=None):
         """Change the opts (title, axis labels, ...) of an existing plot without new data."""

@@ -3,8 +3,12 @@
 import hashlib
 import json
 import logging
+import math
+import os
 import threading
+import time
 
+import numpy as np
 import requests
 
 from .builders.arrays import json_default
@@ -20,13 +24,34 @@ def hash_password(password):
     return hashlib.sha256(password.encode("utf-8")).hexdigest()
 
 
+def nan_safe(value):
+    """Return value with every NaN and +-Inf (at any depth, numpy included) replaced by None."""
+    if isinstance(value, float | np.floating):
+        return None if not math.isfinite(value) else value
+    if isinstance(value, dict):
+        return {k: nan_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [nan_safe(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return nan_safe(value.tolist())
+    return value
+
+
 def encode(body):
-    """Return the JSON text of a request body (NaN allowed, numpy values converted)."""
-    return json.dumps(body, default=json_default, separators=(",", ":"))
+    """Return the strict JSON text of a request body: NaN and +-Inf become null, as 0.3.0's."""
+    try:
+        return json.dumps(body, default=json_default, separators=(",", ":"), allow_nan=False)
+    except ValueError:  # only a non-finite float gets here; the common case stays one pass
+        return json.dumps(nan_safe(body), default=json_default, separators=(",", ":"))
 
 
 class Transport:
-    """Send requests to one server through one session; map failures to VisdomError."""
+    """Send requests to one server through one session; map failures to VisdomError.
+
+    The session is rebuilt (logging in again) after a fork and after `idle_timeout` seconds
+    without a request, when a reaper thread closes it so that no stale keep-alive
+    connection is reused.
+    """
 
     def __init__(
         self,
@@ -36,17 +61,63 @@ class Transport:
         password_hash=None,
         raise_exceptions=True,
         timeout=60.0,
+        verify=True,
+        idle_timeout=600,
+        idle_check_interval=60,
     ):
         self.root = root
-        self.session = requests.Session()
-        if proxies:
-            self.session.proxies.update(proxies)
+        self.proxies = proxies
         self.username = username
         self.password_hash = password_hash
         self.raise_exceptions = raise_exceptions
         self.timeout = timeout
+        self.verify = verify
+        self.idle_timeout = idle_timeout
+        self.idle_check_interval = idle_check_interval
+        self.headers = {}
         self._failing = False
         self._lock = threading.Lock()
+        self._session_lock = threading.RLock()
+        self._session = None
+        self._pid = None
+        self._last_post = time.monotonic()
+        self._stop = threading.Event()
+        self._reaper = None
+
+    @property
+    def session(self):
+        """Return the live requests.Session, creating it (and logging in) when needed."""
+        with self._session_lock:
+            if self._session is not None and self._pid == os.getpid():
+                return self._session
+            if self._session is not None:
+                self._session.close()
+            session = requests.Session()
+            if self.proxies:
+                session.proxies.update(self.proxies)
+            session.verify = self.verify
+            session.headers.update(self.headers)
+            self._session, self._pid = session, os.getpid()
+            if self.username:
+                self._login(session)
+            self._start_reaper()
+            return session
+
+    def _start_reaper(self):
+        if self._reaper is not None or not self.idle_timeout:
+            return
+        self._reaper = threading.Thread(target=self._reap, name="visdom-session-reaper")
+        self._reaper.daemon = True
+        self._reaper.start()
+
+    def _reap(self):
+        while not self._stop.wait(self.idle_check_interval):
+            with self._session_lock:
+                idle = time.monotonic() - self._last_post
+                if self._session is not None and idle > self.idle_timeout:
+                    logger.info("closing the visdom HTTP session after %ds idle", idle)
+                    self._session.close()
+                    self._session = None
 
     def url(self, endpoint):
         """Return the absolute URL of an endpoint."""
@@ -54,10 +125,19 @@ class Transport:
 
     def login(self):
         """POST the credentials to the base URL; the session keeps the returned cookies."""
+        with self._session_lock:
+            if self._session is None or self._pid != os.getpid():
+                self.session  # noqa: B018 - a new session logs in as it is created
+            else:
+                self._login(self._session)
+
+    def _login(self, session):
         url = self.root or "/"
         body = {"username": self.username, "password": self.password_hash}
         try:
-            response = self.session.post(url, json=body, timeout=self.timeout)
+            response = session.post(url, json=body, timeout=self.timeout)
+        except requests.exceptions.SSLError as exc:
+            raise ssl_error(self.root, exc) from exc
         except requests.RequestException as exc:
             raise ConnectionError(f"cannot reach the visdom server at {url}: {exc}") from exc
         if response.status_code != 200:
@@ -87,11 +167,15 @@ class Transport:
     def _post(self, endpoint, data):
         url = self.url(endpoint)
         headers = {"Content-Type": "application/json"}
+        self._last_post = time.monotonic()
         try:
-            response = self.session.post(url, data=data, headers=headers, timeout=self.timeout)
+            session = self.session
+            response = session.post(url, data=data, headers=headers, timeout=self.timeout)
             if response.status_code in (401, 403) and self.username:
-                self.login()  # the server may have restarted with a new secret
-                response = self.session.post(url, data=data, headers=headers, timeout=self.timeout)
+                self._login(session)  # the server may have restarted with a new secret
+                response = session.post(url, data=data, headers=headers, timeout=self.timeout)
+        except requests.exceptions.SSLError as exc:
+            raise ssl_error(self.root, exc) from exc
         except requests.RequestException as exc:
             raise ConnectionError(f"cannot reach the visdom server at {url}: {exc}") from exc
         if response.status_code >= 400:
@@ -109,8 +193,20 @@ class Transport:
             logger.warning("%s (further failures are not logged until it recovers)", exc)
 
     def close(self):
-        """Close the session."""
-        self.session.close()
+        """Stop the reaper and close the session."""
+        self._stop.set()
+        with self._session_lock:
+            if self._session is not None:
+                self._session.close()
+                self._session = None
+
+
+def ssl_error(root, exc):
+    """Return the ConnectionError for a failed certificate check, saying how to proceed."""
+    return ConnectionError(
+        f"SSL certificate verification failed for {root}: {exc}. With a self-signed "
+        "certificate pass ssl_verify=False, or ssl_verify='/path/to/ca.pem'"
+    )
 
 
 class OfflineLog:
@@ -124,7 +220,7 @@ class OfflineLog:
         """Append one request if its endpoint is logged."""
         if endpoint not in LOGGED_ENDPOINTS:
             return
-        line = json.dumps([endpoint, body], default=json_default) + "\n"
+        line = encode([endpoint, body]) + "\n"
         with self._lock, open(self.path, "a", encoding="utf-8") as f:
             f.write(line)
 

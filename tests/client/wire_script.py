@@ -1,7 +1,9 @@
 """Call every client function once with fixed inputs; run by both clients (not a test module).
 
-Usage: python wire_script.py upstream|ours PORT WORKDIR. Before each call it POSTs the
-call's name to /__mark__ so the capturing server can group the requests by call.
+Usage: python wire_script.py upstream|upstream3|ours PORT WORKDIR. `upstream` is visdom
+0.2.4 and runs the calls it has; `upstream3` (visdom 0.3.0) and `ours` also run the calls
+of the functions 0.3.0 added. Before each call it POSTs the call's name to /__mark__ so the
+capturing server can group the requests by call.
 """
 
 import json
@@ -49,9 +51,11 @@ def install_fakes():
 
 
 def make_client():
-    if FLAVOUR == "upstream":
+    if FLAVOUR.startswith("upstream"):
         import visdom
 
+        if FLAVOUR == "upstream3":
+            visdom.do_tsne = lambda X: visdom._normalize_tsne(TSNE_OUT[: len(X)])
         return visdom.Visdom(
             port=PORT, server="http://127.0.0.1", use_incoming_socket=False, raise_exceptions=True
         )
@@ -413,6 +417,269 @@ def calls(vis):
     yield "close", lambda: vis.close("T2")
     yield "close_all", lambda: vis.close(env="probe")
     yield "delete_env", lambda: vis.delete_env("copy")
+    if FLAVOUR != "upstream":
+        yield from calls_030(vis, rng)
+
+
+def plotly_figure():
+    import plotly.graph_objects as go
+
+    figure = go.Figure(go.Scatter(x=np.arange(3), y=np.array([1.5, 2.5, 0.5])))
+    figure.update_layout(width=400, height=300, title={"text": "bd"})
+    return figure
+
+
+def calls_030(vis, rng):
+    """Yield the calls of the functions and arguments that visdom 0.3.0 added."""
+    y_true, y_score = [0, 0, 1, 1, 1], [0.1, 0.4, 0.35, 0.8, 0.7]
+    yield (
+        "experiment",
+        lambda: vis.experiment("run1", {"lr": 0.1}, {"m": "mlp"}, "d", env="exp"),
+    )
+    yield "experiment_defaults", lambda: vis.experiment()
+    yield "log_metrics", lambda: vis.log_metrics({"loss": 0.5, "acc": 0.9}, step=3, env="exp")
+    yield "log_metrics_no_step", lambda: vis.log_metrics({"loss": 0.4})
+    yield "finish_experiment", lambda: vis.finish_experiment("failed", env="exp")
+    yield "finish_experiment_default", lambda: vis.finish_experiment()
+    yield "get_env_state", lambda: vis.get_env_state("probe")
+    yield "delete_envs", lambda: vis.delete_envs(["a", "b"])
+    yield (
+        "table",
+        lambda: vis.table(
+            ["name", "<b>v</b>"], [[1, "x & y"], (2.5, None)], win="TB", opts={"title": "t"}
+        ),
+    )
+    yield "table_empty", lambda: vis.table(["a"], [], win="TB2")
+    yield (
+        "sankey",
+        lambda: vis.sankey([0, 1], [1, 2], [5, 3], labels=["A", "B", "C"], win="SK"),
+    )
+    yield (
+        "sankey_opts",
+        lambda: vis.sankey(
+            np.array([0, 0, 1]),
+            np.array([1, 2, 2]),
+            np.array([1.5, 2.0, 0.5]),
+            win="SK2",
+            opts={
+                "labels": ["a", "b", "c"],
+                "pad": 5,
+                "thickness": 8,
+                "orientation": "v",
+                "nodecolor": "red",
+                "linkcolor": ["#aaa", "#bbb", "#ccc"],
+                "title": "flows",
+            },
+        ),
+    )
+    yield "violin", lambda: vis.violin(rng.rand(5, 2), win="VI", opts={"legend": ["a", "b"]})
+    yield (
+        "violin_h",
+        lambda: vis.violin(
+            rng.rand(6),
+            win="VI2",
+            opts={
+                "orientation": "h",
+                "bandwidth": 0.5,
+                "opacity": 0.6,
+                "points": "all",
+                "side": "positive",
+                "showbox": False,
+                "jitter": None,
+            },
+        ),
+    )
+    yield (
+        "confusion_matrix",
+        lambda: vis.confusion_matrix(y_true=[0, 1, 2, 1, 0], y_pred=[0, 2, 2, 1, 1], win="CM"),
+    )
+    yield (
+        "confusion_matrix_normalized",
+        lambda: vis.confusion_matrix(
+            cm=np.array([[5, 1], [2, 0]]),
+            labels=["cat", "dog"],
+            normalize="true",
+            win="CM2",
+            opts={"colormap": "Reds", "title": "cm"},
+        ),
+    )
+    yield (
+        "confusion_matrix_strings",
+        lambda: vis.confusion_matrix(
+            y_true=["a", "b", "a"], y_pred=["a", "a", "a"], normalize="all", win="CM3"
+        ),
+    )
+    yield (
+        "confusion_matrix_replace",
+        lambda: vis.confusion_matrix(
+            cm=[[1.5, 0.5], [0.25, 2.0]], update="replace", win="CM2", opts={"showPercent": True}
+        ),
+    )
+    yield "confusion_matrix_remove", lambda: vis.confusion_matrix(update="remove", win="CM3")
+    yield "roc_curve", lambda: vis.roc_curve(y_true=y_true, y_score=y_score, win="ROC")
+    yield (
+        "roc_curve_points",
+        lambda: vis.roc_curve(
+            fpr=[0.0, 1.0, 0.5],
+            tpr=[0.0, 1.0, 0.8],
+            win="ROC2",
+            opts={"legend": ["model", "random"], "title": "roc"},
+        ),
+    )
+    yield "pr_curve", lambda: vis.pr_curve(y_true=y_true, y_score=y_score, win="PRC")
+    yield (
+        "pr_curve_points",
+        lambda: vis.pr_curve(precision=[1.0, 0.5, 0.75], recall=[0.0, 1.0, 0.5], win="PRC2"),
+    )
+    yield (
+        "histogram2d",
+        lambda: vis.histogram2d(
+            rng.rand(20),
+            rng.rand(20),
+            win="H2D",
+            opts={"xnumbins": 4, "ynumbins": 3, "histnorm": "percent", "colormap": "Hot"},
+        ),
+    )
+    Z3 = np.array([1.0, 2.0, 3.0])
+    yield "line_3d", lambda: vis.line(Z3, np.array([0.0, 1.0, 2.0]), win="L3D", Z=Z3 * 2)
+    yield (
+        "line_3d_multi",
+        lambda: vis.line(
+            np.array([[1.0, 2.0], [3.0, 4.0]]),
+            np.array([0.0, 1.0]),
+            win="L3D2",
+            Z=np.array([5.0, 6.0]),
+            is3d=True,
+            opts={"legend": ["p", "q"], "zlabel": "z"},
+        ),
+    )
+    yield (
+        "line_3d_append",
+        lambda: vis.line(
+            np.array([2.0]), np.array([2.0]), win="L3D", Z=np.array([4.0]), update="append"
+        ),
+    )
+    yield "line_column", lambda: vis.line(np.array([[1.0], [2.0]]), np.array([[0], [1]]), win="LC1")
+    yield (
+        "line_insert",
+        lambda: vis.line(
+            np.array([1.0, 2.0]), np.array([0.0, 1.0]), win="L", update="insert", name="2"
+        ),
+    )
+    yield (
+        "line_tight",
+        lambda: vis.line(
+            np.array([1.0, 2.0]),
+            win="LT",
+            opts={"tight_layout": True, "xlabel": "x", "xtickmin": 0, "xtickmax": 0},
+        ),
+    )
+    yield (
+        "line_history",
+        lambda: vis.line(
+            np.array([1.0, 2.0]),
+            np.array([0, 1]),
+            win="LH",
+            opts={"store_history": True, "title": "h", "caption": "epoch 1"},
+        ),
+    )
+    yield (
+        "scatter_history_new",
+        lambda: vis.scatter(rng.rand(3, 2), opts={"store_history": True}),
+    )
+    yield (
+        "scatter_string_labels",
+        lambda: vis.scatter(rng.rand(3, 2), np.array(["dog", "cat", "dog"]), win="SCS"),
+    )
+    yield (
+        "scatter_float_labels",
+        lambda: vis.scatter(rng.rand(3, 2), np.array([0.5, 2.5, 0.5]), win="SCF"),
+    )
+    yield (
+        "scatter_markersize",
+        lambda: vis.scatter(
+            rng.rand(3, 2),
+            np.array([1, 2, 1]),
+            win="SCM",
+            opts={"markersize": np.array([4.0, 8.0]), "markercolor": np.array([10, 20, 30])},
+        ),
+    )
+    yield (
+        "scatter_3d_nan",
+        lambda: vis.scatter(np.array([[1.0, 2.0, np.nan], [np.inf, 1.0, 0.0]]), win="SCN"),
+    )
+    yield "surf_nan", lambda: vis.surf(np.array([[1.0, np.nan], [2.0, 3.0]]), win="SUN")
+    yield (
+        "parallel_coordinates",
+        lambda: vis.parallel_coordinates(
+            np.array([[0.1, 32, 0.9], [0.01, 64, 0.95], [0.001, 128, 0.8]]),
+            np.array([0.9, 0.95, 0.8]),
+            win="PC",
+            opts={
+                "dimensions": ["lr", "bs", "acc"],
+                "title": "hp",
+                "ranges": {0: [0, 0.2]},
+                "tickvals": {1: [32, 64, 128]},
+                "ticktext": {1: ["s", "m", "l"]},
+                "reversescale": True,
+            },
+        ),
+    )
+    yield (
+        "parallel_coordinates_plain",
+        lambda: vis.parallel_coordinates(np.array([[1.0, 2.0], [1.0, 3.0]]), win="PC2"),
+    )
+    yield (
+        "parallel_coordinates_top",
+        lambda: vis.parallel_coordinates(
+            rng.rand(5, 3), np.array([0.1, 0.5, 0.3, 0.9, 0.7]), opts={"max_experiments": 2}
+        ),
+    )
+    yield (
+        "learning_curve",
+        lambda: vis.learning_curve({"train": [1.0, 0.8], "val": [1.1, 0.9]}, win="LCV"),
+    )
+    yield (
+        "learning_curve_append",
+        lambda: vis.learning_curve({"train": 0.7, "val": 0.85}, step=2, win="LCV", update="append"),
+    )
+    yield (
+        "image_heatmap",
+        lambda: vis.image_heatmap(rng.rand(3, 4, 5), rng.rand(4, 5), win="IHM"),
+    )
+    yield (
+        "image_heatmap_opts",
+        lambda: vis.image_heatmap(
+            (rng.rand(4, 5) * 255).astype(np.uint8),
+            rng.rand(4, 5) * 2,
+            win="IHM2",
+            opts={"alpha": 0.3, "colormap": "viridis", "caption": "c", "jpgquality": 90},
+        ),
+    )
+    yield "image_select", lambda: vis.image_select("IH", 1)
+    yield "update_image_slider", lambda: vis.update_image_slider("IH", np.int64(2), env="probe")
+    yield "update_image_slider_float", lambda: vis.update_image_slider("IH", 3.0)
+    yield "image_rgba", lambda: vis.image(rng.rand(4, 5, 6), win="IRGBA", opts={"jpgquality": 80})
+    yield (
+        "image_normalize",
+        lambda: vis.image(rng.rand(3, 4, 4) * 10, win="INORM", opts={"normalize": True}),
+    )
+    yield "image_signed", lambda: vis.image(rng.rand(4, 4) * 2 - 1, win="ISIGN")
+    yield "image_clipped", lambda: vis.image(rng.rand(1, 4, 4) * 500, win="ICLIP")
+    yield "plotly_binary", lambda: vis.plotlyplot(plotly_figure(), win="PLB")
+    yield (
+        "audio_caption",
+        lambda: vis.audio(np.zeros(20), win="A3", opts={"caption": "<silence>"}),
+    )
+    yield (
+        "embeddings_int_labels",
+        lambda: vis.embeddings(
+            rng.rand(6, 3),
+            [1, 3, 1, 3, 2, 2],
+            win="E2",
+            opts={"register_embedding_events": False},
+        ),
+    )
 
 
 def main():

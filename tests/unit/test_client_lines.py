@@ -156,7 +156,7 @@ def test_quiver_without_heads_draws_one_segment_per_arrow():
         (lambda: lines.line("abc"), ArgumentTypeError, ["Y", "str"]),
         (lambda: lines.line({"a": 1}), ArgumentTypeError, ["Y", "dict"]),
         (lambda: traces.scatter(np.ones((3, 4))), ArgumentError, ["X", "Nx2 or Nx3", "(3, 4)"]),
-        (lambda: traces.scatter(np.ones((2, 2)), [0, 1]), ArgumentError, ["Y", ">= 1"]),
+        (lambda: traces.scatter(np.ones((2, 2)), [np.nan, 1]), ArgumentError, ["Y", "finite"]),
         (lambda: traces.scatter(np.ones((2, 2)), [1]), ArgumentError, ["Y", "2 labels"]),
         (
             lambda: traces.scatter(np.ones((2, 2)), [1, 2], opts={"legend": ["a"]}),

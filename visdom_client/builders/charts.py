@@ -4,7 +4,7 @@ import numpy as np
 
 from ..errors import bad_value
 from .arrays import require_ndim, require_numeric, to_array
-from .common import Request, plot_request, prepare_opts
+from .common import Request, is_number, plot_request, prepare_opts
 
 
 def _columns(X, argument="X"):
@@ -55,7 +55,7 @@ def histogram(X, win=None, env=None, opts=None):
         raise bad_value("X", "at least one value", "an empty array")
     opts = prepare_opts(opts)
     opts.setdefault("numbins", min(30, len(X)))
-    low, high = X.min(), X.max()
+    low, high = np.nanmin(X), np.nanmax(X)
     counts = np.histogram(X, bins=opts["numbins"], range=(low, high))[0]
     return bar(counts, np.linspace(low, high, opts["numbins"]), win, env, opts)
 
@@ -153,8 +153,7 @@ def dual_axis_lines(X, Y1, Y2, win=None, env=None, opts=None):
         },
         "yaxis2": {
             "title": second["name"],
-            # Upstream's default colour string has a typo ("0189"); kept so plots match.
-            "titlefont": {"color": opts.get("color_title_y2", "rgb(148, 103, 0189)")},
+            "titlefont": {"color": opts.get("color_title_y2", "rgb(148, 103, 189)")},
             "tickfont": {"color": opts.get("color_tick_y2", "rgb(148, 103, 189)")},
             "overlaying": "y",
             "side": opts.get("side", "right"),
@@ -173,4 +172,56 @@ def dual_axis_lines(X, Y1, Y2, win=None, env=None, opts=None):
     return Request("events", body)
 
 
-__all__ = ["bar", "histogram", "boxplot", "pie", "mesh", "sunburst", "dual_axis_lines"]
+def _flow_indices(value, argument):
+    array = np.ravel(
+        require_ndim(require_numeric(to_array(value, argument), argument), argument, (0, 1))
+    )
+    if (array < 0).any() or (array != np.floor(array)).any():
+        raise bad_value(argument, "non-negative integer node indices", array.tolist()[:5])
+    return array.astype(int)
+
+
+def sankey(source, target, value, labels=None, win=None, env=None, opts=None):
+    """Return the request drawing a Sankey diagram: link i carries value[i] from source[i]
+    to target[i] (node indices).
+
+    labels (or opts.labels) name the nodes. opts: pad (15), thickness (20), orientation
+    ('h' or 'v'), nodecolor, linkcolor (a colour or one per node/link).
+    """
+    opts = prepare_opts(opts)
+    source, target = _flow_indices(source, "source"), _flow_indices(target, "target")
+    values = np.ravel(
+        require_ndim(require_numeric(to_array(value, "value"), "value"), "value", (0, 1))
+    )
+    if not len(source) == len(target) == len(values):
+        raise bad_value(
+            "target/value", f"{len(source)} entries like source", f"{len(target)}/{len(values)}"
+        )
+    if (values < 0).any():
+        raise bad_value("value", "non-negative link values", "negative values")
+    labels = opts.get("labels") if labels is None else labels
+    if labels is not None and len(source):
+        nodes = max(int(source.max()), int(target.max())) + 1
+        if len(labels) < nodes:
+            raise bad_value("labels", f"at least {nodes} names (one per node)", len(labels))
+    pad, thickness = opts.get("pad", 15), opts.get("thickness", 20)
+    orientation = opts.get("orientation", "h")
+    if not is_number(pad) or pad < 0:
+        raise bad_value("opts['pad']", "a non-negative number", repr(pad))
+    if not is_number(thickness) or thickness <= 0:
+        raise bad_value("opts['thickness']", "a positive number", repr(thickness))
+    if orientation not in ("h", "v"):
+        raise bad_value("opts['orientation']", "'h' or 'v'", repr(orientation))
+    node = {"pad": pad, "thickness": thickness}
+    if labels is not None:
+        node["label"] = list(labels)
+    if opts.get("nodecolor") is not None:
+        node["color"] = opts["nodecolor"]
+    link = {"source": source.tolist(), "target": target.tolist(), "value": values.tolist()}
+    if opts.get("linkcolor") is not None:
+        link["color"] = opts["linkcolor"]
+    data = [{"type": "sankey", "orientation": orientation, "node": node, "link": link}]
+    return plot_request(data, win, env, opts)
+
+
+__all__ = ["bar", "histogram", "boxplot", "pie", "mesh", "sunburst", "dual_axis_lines", "sankey"]

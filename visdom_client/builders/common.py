@@ -4,7 +4,7 @@ import logging
 import numbers
 from typing import NamedTuple
 
-from ..errors import bad_type, bad_value
+from ..errors import bad_type, bad_value, describe
 
 logger = logging.getLogger("visdom_client")
 
@@ -59,11 +59,29 @@ def _check_range(opts, key, low, high, low_inclusive=True):
         raise bad_value(f"opts['{key}']", f"a number in {bound}{low}, {high or 'inf'}]", value)
 
 
+def _check_markersize(value):
+    """A positive number, or (0.3.0) a list/array of positive per-point or per-label sizes."""
+    if value is None:
+        return
+    if hasattr(value, "__len__") and not isinstance(value, str):
+        try:
+            positive = all(is_number(v) and v > 0 for v in list(value))
+        except TypeError:
+            positive = False
+        if not positive:
+            raise bad_value("opts['markersize']", "positive sizes", describe(value))
+        return
+    if not is_number(value):
+        raise bad_type("opts['markersize']", "a number or a list of numbers", value)
+    if value <= 0:
+        raise bad_value("opts['markersize']", "a number in (0, inf]", value)
+
+
 def check_opts(opts):
     """Validate the generic opts the way the upstream client does, with clear errors."""
     for key in ("title", "color", "colormap", "mode", "markersymbol"):
         _check_string(opts, key)
-    _check_range(opts, "markersize", 0, None, low_inclusive=False)
+    _check_markersize(opts.get("markersize"))
     _check_range(opts, "markerborderwidth", 0, None)
     _check_range(opts, "jpgquality", 0, 100, low_inclusive=False)
     _check_range(opts, "opacity", 0, 1)
@@ -84,43 +102,41 @@ def scrub(value):
 _AXIS_FIELDS = ("type", "label", "tickmin", "tickmax", "tickvals", "ticklabels", "tick", "tickfont")
 
 
-def _has_range(opts, axis):
-    # Upstream's test: `(tickmin and tickmax) is not None`, so tickmin=0 still counts.
-    return (opts.get(axis + "tickmin") and opts.get(axis + "tickmax")) is not None
-
-
 def _axis(opts, axis, is3d):
-    if not any(opts.get(axis + f) for f in _AXIS_FIELDS):
+    # 0.3.0 tests every option with `is not None`, so tickmin=0 or xtick=False count.
+    if all(opts.get(axis + f) is None for f in _AXIS_FIELDS):
         return None
-    has_range = _has_range(opts, axis)
+    low, high, step = (opts.get(axis + k) for k in ("tickmin", "tickmax", "tickstep"))
+    has_range = low is not None and high is not None
     result = {
         "type": opts.get(axis + "type"),
         "title": opts.get(axis + "label"),
-        "range": [opts.get(axis + "tickmin"), opts.get(axis + "tickmax")] if has_range else None,
+        "range": [low, high] if has_range else None,
         "tickvals": opts.get(axis + "tickvals"),
         "ticktext": opts.get(axis + "ticklabels"),
     }
     if is3d:
-        step = opts.get(axis + "tickstep")
-        span = (opts.get(axis + "tickmax"), opts.get(axis + "tickmin"))
-        result["nticks"] = (span[0] - span[1]) / step if has_range and step is not None else None
+        result["nticks"] = (high - low) / step if has_range and step is not None else None
     else:
-        result["dtick"] = opts.get(axis + "tickstep")
+        result["dtick"] = step
         result["showticklabels"] = opts.get(axis + "tick")
     result["tickfont"] = opts.get(axis + "tickfont")
+    if not is3d:
+        result["automargin"] = opts.get("tight_layout", False) or None
     return result
 
 
 def layout_from_opts(opts, is3d=False):
-    """Build the plotly layout for a plot window from its opts."""
+    """Build the plotly layout for a plot window from its opts (opts.tight_layout: no margins)."""
+    tight = opts.get("tight_layout", False)
     layout = {
         "showlegend": opts.get("showlegend", "legend" in opts),
         "title": opts.get("title"),
         "margin": {
-            "l": opts.get("marginleft", 0 if is3d else 60),
-            "r": opts.get("marginright", 60),
-            "t": opts.get("margintop", 20 if is3d else 60),
-            "b": opts.get("marginbottom", 0 if is3d else 60),
+            "l": opts.get("marginleft", 0 if (is3d or tight) else 60),
+            "r": opts.get("marginright", 0 if tight else 60),
+            "t": opts.get("margintop", 20 if is3d else (30 if tight else 60)),
+            "b": opts.get("marginbottom", 0 if (is3d or tight) else 60),
         },
     }
     if is3d:
@@ -145,6 +161,7 @@ def window_body(data, win, env, opts, layout=None):
     return body
 
 
-def plot_request(data, win, env, opts, is3d=False):
-    """Return the /events request that creates a plot window."""
-    return Request("events", window_body(data, win, env, opts, layout_from_opts(opts, is3d)))
+def plot_request(data, win, env, opts, is3d=False, layout=None):
+    """Return the /events request that creates a plot window (layout: from opts if None)."""
+    layout = layout_from_opts(opts, is3d) if layout is None else layout
+    return Request("events", window_body(data, win, env, opts, layout))

@@ -68,8 +68,8 @@ def surface(X, kind, win=None, env=None, opts=None):
     """Return the request drawing X as a 3-D surface (kind "surface") or a "contour" plot."""
     X = require_numeric(require_ndim(np.squeeze(to_array(X, "X")), "X", (2,)), "X")
     opts = prepare_opts(opts)
-    opts["xmin"] = float(opts.get("xmin", X.min()))
-    opts["xmax"] = float(opts.get("xmax", X.max()))
+    opts["xmin"] = float(opts.get("xmin", np.nanmin(X)))
+    opts["xmax"] = float(opts.get("xmax", np.nanmax(X)))
     opts.setdefault("colormap", "Viridis")
     data = [
         {

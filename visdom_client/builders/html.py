@@ -6,6 +6,7 @@ import math
 import os
 import re
 import wave
+from html import escape
 
 import numpy as np
 
@@ -43,6 +44,50 @@ def properties(items, win=None, env=None, opts=None):
     opts = prepare_opts(opts)
     data = [{"content": list(items), "type": "properties"}]
     return Request("events", window_body(data, win, env, opts))
+
+
+def caption_html(opts):
+    """Return the escaped <p> caption that 0.3.0 puts under an audio or video player."""
+    caption = opts.get("caption")
+    return f"<p>{escape(str(caption))}</p>" if caption else ""
+
+
+TABLE_STYLE = (
+    "<style>"
+    ".visdom-table { font-family: monospace; border-collapse: collapse; width: 100%; }"
+    ".visdom-table th { background-color: #2196F3; color: white; padding: 8px 12px;"
+    " text-align: left; }"
+    ".visdom-table td { padding: 6px 12px; border-bottom: 1px solid #ddd; }"
+    ".visdom-table tr:nth-child(even) td { background-color: #f2f2f2; }"
+    ".visdom-table tr:nth-child(odd) td { background-color: #ffffff; }"
+    ".visdom-table tr:hover td { background-color: #ddeeff; }"
+    "</style>"
+)
+
+
+def table(headers, rows, win=None, env=None, opts=None):
+    """Return the request showing rows under headers as a styled HTML table (text window).
+
+    Every header and cell is converted with str() and HTML-escaped.
+    """
+    if not isinstance(headers, list):
+        raise bad_type("headers", "a list of column names", headers)
+    if not isinstance(rows, list):
+        raise bad_type("data", "a list of rows", rows)
+    for i, row in enumerate(rows):
+        if not isinstance(row, list | tuple):
+            raise bad_type(f"data[{i}]", "a list or tuple of cells", row)
+        if len(row) != len(headers):
+            raise bad_value(f"data[{i}]", f"{len(headers)} cells (one per header)", len(row))
+    head = "".join(f"<th>{escape(str(h))}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in row) + "</tr>" for row in rows
+    )
+    content = (
+        f"{TABLE_STYLE}<table class='visdom-table'><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table>"
+    )
+    return text(content, win, env, opts)
 
 
 def read_file(path, argument):
@@ -156,7 +201,7 @@ def audio(tensor=None, audiofile=None, win=None, env=None, opts=None):
     )
     opts["height"] = 80
     opts["width"] = 330
-    return text(html, win, env, opts)
+    return text(html + caption_html(opts), win, env, opts)
 
 
 def encode_video(frames, fps):
@@ -209,4 +254,4 @@ def video(tensor=None, dim="LxHxWxC", videofile=None, win=None, env=None, opts=N
         f'src="data:video/{kind};base64,{encoded}">'
         "Your browser does not support the video tag.</video>"
     )
-    return text(html, win, env, opts)
+    return text(html + caption_html(opts), win, env, opts)

@@ -30,23 +30,58 @@ def to_chw(img, argument="img"):
     return img
 
 
-def encode_image(img, jpgquality=None):
-    """Encode a CxHxW or HxW array (floats in [0, 1] or 0-255) as a data URI."""
+def to_uint8(img, normalize=False):
+    """Return the image as uint8, converting floats as upstream 0.3.0 does.
+
+    Floats within [0, 1] are scaled by 255, floats within [-1, 1] are mapped from [-1, 1]
+    to [0, 255], anything else is clipped; normalize=True min-max scales instead. NaN
+    becomes 0. Integers are clipped to [0, 255]; booleans become 0 or 255.
+    """
+    if img.dtype == np.bool_:
+        return img.astype(np.uint8) * 255
+    if not np.issubdtype(img.dtype, np.floating):
+        return np.clip(img, 0, 255).astype(np.uint8)
+    finite = img[np.isfinite(img)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
+    if normalize:
+        img = (img - low) / (high - low) * 255.0 if high > low else np.zeros_like(img)
+    elif low >= -1e-5 and high <= 1.0 + 1e-5:
+        img = img * 255.0
+    elif low >= -1.0 - 1e-5 and high <= 1.0 + 1e-5:
+        img = (img + 1.0) / 2.0 * 255.0
+    img = np.nan_to_num(img, nan=0.0, posinf=255.0, neginf=0.0)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def to_hwc(img):
+    """Return a uint8 CxHxW or HxW array as what PIL reads: HxW (gray), HxWx3 or HxWx4."""
+    if img.ndim == 2:
+        return img
+    if img.shape[0] == 1:
+        return img[0]
+    if img.shape[0] == 2:
+        raise bad_value("img", "1 (gray), 3 (RGB) or 4 (RGBA) channels", "2 channels")
+    return np.transpose(img, (1, 2, 0))
+
+
+def encode_pixels(pixels, jpgquality=None):
+    """Encode an HxW, HxWx3 or HxWx4 uint8 array as a PNG (or JPEG) data URI.
+
+    RGBA stays PNG even with jpgquality, as JPEG has no alpha channel.
+    """
     from PIL import Image
 
-    if img.ndim == 2 or img.shape[0] == 1:
-        img = np.squeeze(img)
-        img = np.repeat(img[np.newaxis, :, :], 3, axis=0)
-    if np.issubdtype(img.dtype, np.floating) or img.dtype == np.bool_:
-        if img.max() <= 1:
-            img = img * 255.0
-    img = np.clip(img, 0, 255).astype(np.uint8)
     buffer = io.BytesIO()
     kind, save_args = "png", {}
-    if jpgquality is not None:
+    if jpgquality is not None and not (pixels.ndim == 3 and pixels.shape[2] == 4):
         kind, save_args = "jpeg", {"quality": jpgquality}
-    Image.fromarray(np.transpose(img, (1, 2, 0))).save(buffer, format=kind.upper(), **save_args)
+    Image.fromarray(pixels).save(buffer, format=kind.upper(), **save_args)
     return f"data:image/{kind};base64," + base64.b64encode(buffer.getvalue()).decode("utf-8")
+
+
+def encode_image(img, jpgquality=None, normalize=False):
+    """Encode a CxHxW or HxW image array as a data URI (gray stays one channel)."""
+    return encode_pixels(to_hwc(to_uint8(img, normalize)), jpgquality)
 
 
 def image(img, win=None, env=None, opts=None, history_append=False):
@@ -60,7 +95,7 @@ def image(img, win=None, env=None, opts=None, history_append=False):
     opts.setdefault("width", img.shape[-1])
     opts.setdefault("height", img.shape[-2])
     history = bool(opts.get("store_history"))
-    src = encode_image(img, opts["jpgquality"] if "jpgquality" in opts else None)
+    src = encode_image(img, opts.get("jpgquality"), bool(opts.get("normalize", False)))
     content = {"src": src, "caption": opts.get("caption")}
     data = [{"content": content, "type": "image_history" if history else "image"}]
     body = window_body(data, win, env, opts)

@@ -1,50 +1,81 @@
 """Line, stem and quiver builders, expressed as scatter traces."""
 
+import warnings
+
 import numpy as np
 
 from ..errors import bad_value
 from .arrays import require_ndim, require_numeric, to_array
 from .common import is_number, prepare_opts
 from .fastpath import point_append
-from .traces import UPDATE_MODES, remove_trace, scatter
+from .traces import UPDATE_MODES, UPDATE_MODES_TEXT, remove_trace, scatter
 
 
-def line(Y, X=None, win=None, env=None, opts=None, update=None, name=None, first_append=False):
-    """Return the request drawing (or updating) one line per column of Y."""
+def line(
+    Y,
+    X=None,
+    win=None,
+    env=None,
+    opts=None,
+    update=None,
+    name=None,
+    first_append=False,
+    Z=None,
+    is3d=False,
+):
+    """Return the request drawing (or updating) one line per column of Y.
+
+    Z (same shape as Y, or N shared by every line) makes 3-D lines; is3d=True requires Z.
+    """
     if update not in UPDATE_MODES:
-        raise bad_value("update", "one of None, 'append', 'replace', 'remove'", repr(update))
+        raise bad_value("update", UPDATE_MODES_TEXT, repr(update))
     if update == "remove":
         return remove_trace(win, env, name, opts)
-    fast = point_append(Y, X, win, env, opts, update, name, first_append)
-    if fast is not None:
-        return fast
+    if is3d and Z is None:
+        raise bad_value("Z", "the z-values of a 3-D line (is3d=True)", "None")
+    if Z is None:
+        fast = point_append(Y, X, win, env, opts, update, name, first_append)
+        if fast is not None:
+            return fast
     if update is not None and X is None:
         raise bad_value("X", "the x-values of the points to add (update needs X)", "None")
     Y = require_numeric(require_ndim(to_array(Y, "Y"), "Y", (1, 2)), "Y")
     if Y.shape[-1] == 0:
         raise bad_value("Y", "at least one line (a non-empty last dimension)", f"shape {Y.shape}")
+    if X is not None:
+        X = require_numeric(require_ndim(to_array(X, "X"), "X", (1, 2)), "X")
+    if Z is not None:
+        Z = require_numeric(require_ndim(to_array(Z, "Z"), "Z", (1, 2)), "Z")
+    if Y.ndim == 2 and Y.shape[1] == 1:  # one column is one line, named "1"
+        Y = Y.ravel()
+        X = X.ravel() if X is not None and X.ndim == 2 and X.shape[1] == 1 else X
+        Z = Z.ravel() if Z is not None and Z.ndim == 2 and Z.shape[1] == 1 else Z
     if X is None:
         X = np.linspace(0, 1, Y.shape[0])
-    else:
-        X = require_numeric(require_ndim(to_array(X, "X"), "X", (1, 2)), "X")
     if Y.ndim == 2 and X.ndim == 1:
         X = np.tile(X, (Y.shape[1], 1)).transpose()
+    if Z is not None and Y.ndim == 2 and Z.ndim == 1:
+        Z = np.tile(Z, (Y.shape[1], 1)).transpose()
     if X.shape != Y.shape:
         raise bad_value("X", f"the shape of Y {Y.shape}", f"shape {X.shape}")
-    opts = _line_opts(opts)
-    if Y.ndim == 1:
-        points = np.column_stack((X, Y))
-        labels = None
-    else:
-        points = np.column_stack((X.ravel(order="F"), Y.ravel(order="F")))
-        labels = np.repeat(np.arange(1, Y.shape[1] + 1), Y.shape[0])
+    if Z is not None and Z.shape != Y.shape:
+        raise bad_value("Z", f"the shape of Y {Y.shape}", f"shape {Z.shape}")
+    opts = _line_opts(opts, is3d=Z is not None)
+    columns = [X.ravel(order="F"), Y.ravel(order="F")]
+    if Z is not None:
+        columns.append(Z.ravel(order="F"))
+    points = np.column_stack(columns)
+    labels = None if Y.ndim == 1 else np.repeat(np.arange(1, Y.shape[1] + 1), Y.shape[0])
     return scatter(points, labels, win, env, opts, update, name, first_append)
 
 
-def _line_opts(opts):
+def _line_opts(opts, is3d=False):
     opts = prepare_opts(opts)
     opts.setdefault("markers", False)
     opts.setdefault("fillarea", False)
+    if is3d and opts["fillarea"]:
+        warnings.warn("fillarea is not supported for 3-D lines; ignored", UserWarning, stacklevel=4)
+        opts["fillarea"] = False
     opts["mode"] = "lines+markers" if opts.get("markers") else "lines"
     return opts
 

@@ -5,6 +5,7 @@ import numpy as np
 from ..errors import bad_type, bad_value
 from .arrays import to_array
 from .common import Request, prepare_opts, window_body
+from .traces import normalise_labels
 
 
 def _edge_order(edges):
@@ -64,22 +65,18 @@ def graph(edges, edgeLabels=None, nodeLabels=None, win=None, env=None, opts=None
     return Request("events", window_body(data, win, env, opts))
 
 
-def _label_order(labels):
-    unique = list(dict.fromkeys(labels))
-    try:
-        return sorted(unique)
-    except TypeError:
-        return unique
-
-
 def embedding_points(labels, positions, indices=None):
-    """Return the embeddings point objects for 2-D positions of the selected entities."""
+    """Return the embeddings point objects for 2-D positions of the selected entities.
+
+    A point's group is its label's index (0.3.0): label - 1 for integer labels >= 1, else
+    the rank of the label among the sorted distinct labels.
+    """
     labels = [v.item() if isinstance(v, np.generic) else v for v in labels]
-    groups = {label: i for i, label in enumerate(_label_order(labels))}
+    groups, _ = normalise_labels(np.asarray(labels), len(labels))
     indices = range(len(positions)) if indices is None else indices
     return [
         {
-            "group": groups[labels[i]],
+            "group": int(groups[i]) - 1,
             "name": f"Entity {i}",
             "label": labels[i],
             "position": [float(positions[n][0]), float(positions[n][1])],
