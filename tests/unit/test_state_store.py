@@ -492,3 +492,38 @@ def test_a_failed_snapshot_keeps_every_change_in_the_journal(env_path, stores):
     store.flush(force=True)
     assert not os.path.exists(journal(env_path, "e", ".old"))
     assert read_json(os.path.join(env_path, "e.json"))["jsons"]["T"]["content"] == "v1<br>v2"
+
+
+def test_a_journal_that_cannot_be_written_refuses_the_change_and_keeps_memory(stores, env_path):
+    store = stores()
+    store.put_window("e", {"win": "T", "data": [{"type": "text", "content": "v1"}]})
+    published = []
+    store.publish = lambda eid, event, payload: published.append(event)
+    real_open = store.files._open_journal
+
+    def read_only(eid):
+        raise OSError(30, "Read-only file system", os.path.join(env_path, ".journal"))
+
+    store.files._close_journal("e")
+    store.files._open_journal = read_only
+    with pytest.raises(VisdomError) as info:
+        store.update_window("e", {"win": "T", "data": [{"type": "text", "content": "v2"}]})
+    assert info.value.status == 503 and "Read-only file system" in info.value.message
+    assert store.window("e", "T")["content"] == "v1" and published == []
+    # Still refused while the fault lasts (the autosave probe has not seen the disk work).
+    store.files._open_journal = real_open
+    with pytest.raises(VisdomError):
+        store.put_window("e", {"win": "U", "data": [{"type": "text", "content": "u"}]})
+    store.flush()  # the probe succeeds: the disk takes writes again
+    store.update_window("e", {"win": "T", "data": [{"type": "text", "content": "v2"}]})
+    assert store.window("e", "T")["content"] == "v1<br>v2" and published == ["window_update"]
+    assert stores().window("e", "T")["content"] == "v1<br>v2"
+
+
+def test_a_refused_update_leaves_no_journal_record(stores, env_path):
+    store = stores()
+    store.put_window("e", {"win": "T", "data": [{"type": "text", "content": "v1"}]})
+    before = file_bytes(journal(env_path, "e"))
+    with pytest.raises(VisdomError):
+        store.update_window("e", {"win": "T", "data": [{"type": "text"}]})
+    assert file_bytes(journal(env_path, "e")) == before
