@@ -42,7 +42,7 @@ def vis_socket(ws):
         with lock:
             ws.send(text)
 
-    conn = registry.add(Connection(request.cookies.get(COOKIE), send=send))
+    conn = registry.add(Connection(request.cookies.get(COOKIE), send=send, close=ws.close))
     try:
         send(ALIVE)
         while True:
