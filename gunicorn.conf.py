@@ -20,3 +20,10 @@ def worker_exit(server, worker):
     from app.__main__ import _close_store
 
     _close_store(server, worker)
+
+
+def post_worker_init(worker):
+    """Close open websockets on SIGTERM so that a connected page does not delay exit."""
+    from app.__main__ import quick_exit_on_sigterm
+
+    quick_exit_on_sigterm(worker)

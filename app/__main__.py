@@ -62,6 +62,8 @@ def build_parser():
         default=None,
         help="accepted for compatibility (the browser falls back to polling by itself)",
     )
+    add("-ssl_certfile", "--ssl_certfile", default=None, help="serve HTTPS: certificate (PEM)")
+    add("-ssl_keyfile", "--ssl_keyfile", default=None, help="serve HTTPS: private key (PEM)")
     add("-async_mode", "--async_mode", choices=("threading", "eventlet"), default=None)
     add(
         "-threads",
@@ -98,6 +100,8 @@ def overrides(args):
         "EAGER_DATA_LOADING": args.eager_data_loading,
         "USE_FRONTEND_CLIENT_POLLING": args.use_frontend_client_polling,
         "ASYNC_MODE": args.async_mode,
+        "SSL_CERTFILE": args.ssl_certfile,
+        "SSL_KEYFILE": args.ssl_keyfile,
     }
     found = {key: value for key, value in mapping.items() if value is not None}
     if args.bind_local:
@@ -113,7 +117,20 @@ def bind_host(config):
     return "127.0.0.1" if hostname == "localhost" else hostname
 
 
-def serve_gunicorn(make_app, host, port, threads):
+def ssl_files(settings):
+    """Return (certfile, keyfile) for HTTPS, or None; exit with a message when unusable."""
+    cert, key = settings.get("SSL_CERTFILE"), settings.get("SSL_KEYFILE")
+    if not cert and not key:
+        return None
+    if not cert or not key:
+        raise SystemExit("error: -ssl_certfile and -ssl_keyfile must be provided together.")
+    for flag, path in (("-ssl_certfile", cert), ("-ssl_keyfile", key)):
+        if not os.path.isfile(path):
+            raise SystemExit(f"error: {flag}: no such file: {path}")
+    return os.path.abspath(cert), os.path.abspath(key)
+
+
+def serve_gunicorn(make_app, host, port, threads, ssl=None):
     """Serve through gunicorn's gthread worker, the same server a deployment uses."""
     from gunicorn.app.base import BaseApplication
 
@@ -129,6 +146,10 @@ def serve_gunicorn(make_app, host, port, threads):
             self.cfg.set("loglevel", "warning")
             self.cfg.set("limit_request_line", 8190)
             self.cfg.set("worker_exit", _close_store)
+            self.cfg.set("post_worker_init", quick_exit_on_sigterm)
+            if ssl is not None:
+                self.cfg.set("certfile", ssl[0])
+                self.cfg.set("keyfile", ssl[1])
 
         def load(self):
             # Built in the worker, after the fork, so that its threads live there.
@@ -171,19 +192,45 @@ def main(argv=None):
             "port %s can read and change every env. Use -enable_login on a shared network.",
             port,
         )
+    ssl = ssl_files(settings)
     shown = settings.get("HOSTNAME") or "localhost"
-    print(f"Visdom server: http://{shown}:{port}{settings['BASE_URL']}/", flush=True)
+    scheme = "https" if ssl else "http"
+    print(f"Visdom server: {scheme}://{shown}:{port}{settings['BASE_URL']}/", flush=True)
     if settings["ASYNC_MODE"] == "eventlet":
         from .extensions import socketio
 
         app = create_app(config)
         try:
-            socketio.run(app, host=host, port=port, log_output=False)
+            tls = {"certfile": ssl[0], "keyfile": ssl[1]} if ssl else {}
+            socketio.run(app, host=host, port=port, log_output=False, **tls)
         finally:
             app.extensions["visdom_store"].close()
     else:
-        serve_gunicorn(lambda: create_app(config), host, port, args.threads)
+        serve_gunicorn(lambda: create_app(config), host, port, args.threads, ssl)
     return 0
+
+
+def quick_exit_on_sigterm(worker):
+    """gunicorn hook: on SIGTERM, also close every websocket so the worker exits at once.
+
+    gunicorn's gthread worker waits for open connections up to graceful_timeout, and an
+    open page holds one forever; without this a connected page delays exit by 5 s.
+    """
+    import signal
+    import threading
+
+    from .sockets import close_connections
+
+    app = getattr(worker, "wsgi", None)
+
+    def on_term(sig, frame):
+        worker.handle_exit(sig, frame)
+        if app is not None:
+            threading.Thread(
+                target=close_connections, args=(app,), name="visdom-close-sockets", daemon=True
+            ).start()
+
+    signal.signal(signal.SIGTERM, on_term)
 
 
 def _close_store(server, worker):

@@ -1,10 +1,14 @@
 """Sockets: the Socket.IO namespace, upstream's raw /vis_socket, and broadcast helpers."""
 
+import logging
+
 from ..extensions import socketio
 from ..jsonio import SocketJSON
 from . import broadcast
 from .clients import ClientRegistry
 from .namespace import VisdomNamespace
+
+log = logging.getLogger(__name__)
 
 
 def init_app(app):
@@ -24,3 +28,25 @@ def init_app(app):
     app.extensions["visdom_clients"] = ClientRegistry()
     # The store announces each numbered env change here, under the env's lock.
     app.extensions["visdom_store"].publish = broadcast.publish
+
+
+def close_connections(app):
+    """Close every open Socket.IO and /vis_socket connection of the app.
+
+    At shutdown (SIGTERM) an open page would otherwise hold its worker thread until
+    gunicorn's graceful timeout: closing the sockets lets the worker exit at once.
+    Browsers and clients reconnect to the next server by themselves.
+    """
+    registry = app.extensions.get("visdom_clients")
+    if registry is not None:
+        registry.close_all()
+    server = getattr(socketio, "server", None)
+    if server is None:
+        return
+    eio = server.eio
+    for sock in list(eio.sockets.values()):
+        try:
+            # wait=False: a polling client may never come back for the close packet.
+            sock.close(wait=False, reason=eio.reason.SERVER_DISCONNECT)
+        except Exception:  # noqa: BLE001 - one broken socket must not keep the others open
+            log.debug("closing a socket at shutdown failed", exc_info=True)

@@ -38,10 +38,11 @@ def env_from_cookie(value):
 class Connection:
     """One upstream event channel: a websocket, or a polling wrapper with a queue."""
 
-    def __init__(self, key, send=None):
+    def __init__(self, key, send=None, close=None):
         self.key = key
         self.sid = uuid.uuid4().hex
         self._send = send
+        self._close = close
         self.queue = queue.Queue() if send is None else None
         self.last_poll = 0.0
 
@@ -50,6 +51,14 @@ class Connection:
             self.queue.put(text)
         else:
             self._send(text)
+
+    def close(self):
+        """Close the websocket (server shutdown); a polling channel just ends."""
+        if self._close is not None:
+            try:
+                self._close()
+            except Exception as exc:  # noqa: BLE001 - already gone is fine
+                log.debug("closing upstream connection %s: %s", self.sid, exc)
 
 
 class ClientRegistry:
@@ -94,6 +103,11 @@ class ClientRegistry:
     def connections(self):
         with self._lock:
             return list(self._connections.values())
+
+    def close_all(self):
+        """Close every upstream websocket (so that their threads end at shutdown)."""
+        for conn in self.connections():
+            conn.close()
 
     def deliver(self, eid, payload, everyone=False):
         """Send an event to every upstream connection whose session used `eid`."""

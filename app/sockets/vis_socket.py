@@ -42,7 +42,7 @@ def vis_socket(ws):
         with lock:
             ws.send(text)
 
-    conn = registry.add(Connection(request.cookies.get(COOKIE), send=send))
+    conn = registry.add(Connection(request.cookies.get(COOKIE), send=send, close=ws.close))
     _hook("visdom_socket_opened", ("raw", conn.sid), ws.close)
     try:
         send(ALIVE)
