@@ -98,7 +98,7 @@ def _update_image_history(window, args):
         return {"kind": "append_image", "image": history[-1], "selected": window["selected"]}
     if utype == "image_update_selected":
         raw = data[0].get("selected", data[0].get("content"))
-        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not math.isfinite(raw):
             raise PaneError("'data[0].selected' must be an image index", "data[0].selected")
         window["selected"] = min(max(0, int(raw)), max(0, len(history) - 1))
         return FULL
