@@ -63,6 +63,7 @@ test: setup upstream system-packages lint
 bench: setup upstream
 	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python $(BIN)/python bench/append.py
 	$(BIN)/python bench/client_nonblocking.py
+	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python $(BIN)/python bench/soak.py
 
 screenshot: setup system-packages
 	$(BIN)/python scripts/screenshot.py docs/screenshot.png
