@@ -208,6 +208,12 @@ def settle(pages, expected, timeout):
         time.sleep(0.25)
 
 
+def print_error_samples(reports):
+    for r in reports:
+        for sample in r["samples"][:1]:
+            print(f"    writer {r['wid']} ({r['kind']}): {sample}")
+
+
 def scenario_mixed(server, browser, args):
     writers = args.writers
     own_wins = [f"w{n:02d}" for n in range(writers)]
@@ -236,9 +242,7 @@ def scenario_mixed(server, browser, args):
     )
     print(f"  appends/s:                          {acked / took:8.1f}  ({acked} acknowledged)")
     print(f"  errors:                             {errors:8d}  (of {appends} appends)")
-    for r in reports:
-        for sample in r["samples"][:1]:
-            print(f"    writer {r['wid']} ({r['kind']}): {sample}")
+    print_error_samples(reports)
     print(f"  acknowledged points missing:        {missing:8d}")
     print(
         f"  pages differing from the store:     {len(differing):8d}  "
@@ -278,6 +282,7 @@ def scenario_burst(server, browser, args):
     )
     print(f"  appends/s:                          {acked / took:8.1f}  ({acked} acknowledged)")
     print(f"  errors:                             {errors:8d}")
+    print_error_samples(reports)
     print(f"  acknowledged points missing:        {missing:8d}")
     lags = []
     for n, page in enumerate(pages):
