@@ -18,18 +18,24 @@ SUPPRESSED = [
     HealthCheck.data_too_large,
     HealthCheck.filter_too_much,
 ]
-# No "explain" phase: on Python 3.11 it traces every line and takes minutes.
-PHASES = [Phase.explicit, Phase.generate, Phase.shrink]
+# CI neither shrinks (each shrink step replays a whole server run: minutes) nor explains
+# (on Python 3.11 that traces every line); a failure shows the unshrunk steps. The "deep"
+# profile shrinks.
 settings.register_profile(
     "ci",
     derandomize=True,
     database=None,
     deadline=None,
-    phases=PHASES,
+    phases=[Phase.explicit, Phase.generate],
     suppress_health_check=SUPPRESSED,
 )
 settings.register_profile(
-    "deep", derandomize=False, database=None, deadline=None, suppress_health_check=SUPPRESSED
+    "deep",
+    derandomize=False,
+    database=None,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate, Phase.shrink],
+    suppress_health_check=SUPPRESSED,
 )
 PROFILE = os.environ.get("VISDOM_FUZZ", "ci")
 settings.load_profile(PROFILE)

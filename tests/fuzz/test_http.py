@@ -141,7 +141,7 @@ def test_junk_to_every_route_never_breaks_the_server(make_app, restart, login):
     # before it: failures are collected with their request rather than shrunk.
     failures = []
 
-    @settings(max_examples=budget(12 if login else 40), phases=NO_SHRINK)
+    @settings(max_examples=budget(15 if login else 60), phases=NO_SHRINK)
     @given(st.data())
     def fuzz(data):
         fuzz_every_door(app, client, data, headers, failures)

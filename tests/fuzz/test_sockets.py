@@ -56,7 +56,7 @@ def test_junk_to_every_socket_event_never_breaks_the_server(make_app, restart, l
     assert sio.is_connected()
     failures = []
 
-    @settings(max_examples=budget(15 if login else 50), phases=NO_SHRINK)
+    @settings(max_examples=budget(20 if login else 80), phases=NO_SHRINK)
     @given(st.data())
     def fuzz(data):
         for event in socket_events():

@@ -80,6 +80,32 @@ class JunkAfterValid(RuleBasedStateMachine):
             {"eid": eid, "win": win, "data": obj if raw else json.dumps(obj)},
         )
 
+    @rule(
+        window=windows,
+        data=st.data(),
+        then=st.sampled_from(["close", "clear", "update", "read", "compare", "fork", "socket"]),
+    )
+    def write_win_data_then(self, window, data, then):
+        """A /win_data write, at once followed by an operation on what it stored."""
+        self.write_win_data(window, data)
+        eid, win = window
+        if then == "close":
+            self.close(window)
+        elif then == "clear":
+            self.clear(eid)
+        elif then == "update":
+            self.update(window, data)
+        elif then == "read":
+            self.read_everything()
+        elif then == "compare":
+            self.compare([eid, "fuzz" if eid != "fuzz" else "main"])
+        elif then == "fork":
+            self.fork(eid, "fuzz_c")
+        else:
+            self.browser_acts_on(
+                window, data.draw(st.sampled_from(["close_window", "layout_item_update"]))
+            )
+
     @rule(eid=ENVS, objs=st.lists(fz.window_object(), max_size=3))
     def write_all_win_data(self, eid, objs):
         mapping = {obj.get("id", f"w{n}"): obj for n, obj in enumerate(objs)}
@@ -184,5 +210,5 @@ class JunkAfterValid(RuleBasedStateMachine):
 
 def test_junk_after_valid_windows_never_breaks_the_server():
     run_state_machine_as_test(
-        JunkAfterValid, settings=settings(max_examples=budget(40), stateful_step_count=25)
+        JunkAfterValid, settings=settings(max_examples=budget(80), stateful_step_count=25)
     )
