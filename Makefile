@@ -85,6 +85,7 @@ bench: setup upstream upstream3
 	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python \
 	VISDOM_UPSTREAM3_PYTHON=$(CURDIR)/$(UPSTREAM3_VENV)/bin/python $(BIN)/python bench/append.py
 	$(BIN)/python bench/client_nonblocking.py
+	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python $(BIN)/python bench/soak.py
 
 screenshot: setup system-packages
 	$(BIN)/python scripts/screenshot.py docs/screenshot.png

@@ -14,11 +14,23 @@ from .window import new_content_id
 LEGEND_ID = "window_compare_legend"
 
 
+def _traces(win):
+    """Return a plot's traces, or None when /win_data stored content of another shape."""
+    content = win.get("content")
+    traces = content.get("data", []) if isinstance(content, dict) else None
+    if not isinstance(traces, list) or not all(isinstance(t, dict) for t in traces):
+        return None
+    return traces
+
+
 def _plot_titles(windows):
     by_title = {}
     for win in windows.values():
-        if win.get("type") == "plot" and win.get("title"):
-            by_title.setdefault(win["title"], []).append(win)
+        if not isinstance(win, dict) or win.get("type") != "plot":
+            continue
+        title = win.get("title")
+        if isinstance(title, str) and title and _traces(win) is not None:
+            by_title.setdefault(title, []).append(win)
     return by_title
 
 
@@ -34,7 +46,7 @@ def compare_windows(envs, show_all=False):
             entry = merged[title]
             entry["envs"].add(number)
             for win in wins:
-                for k, trace in enumerate(win["content"].get("data", [])):
+                for k, trace in enumerate(_traces(win)):
                     trace = copy.deepcopy(trace)
                     trace["name"] = f"{number}_{trace.get('name', k + 1)}"
                     entry["traces"].append(trace)
@@ -44,10 +56,11 @@ def compare_windows(envs, show_all=False):
         if len(entry["envs"]) < 2:
             continue
         first = entry["first"]
-        layout = dict(copy.deepcopy(first["content"].get("layout") or {}), showlegend=True)
+        layout = first["content"].get("layout")
+        layout = dict(copy.deepcopy(layout if isinstance(layout, dict) else {}), showlegend=True)
         win = {key: value for key, value in first.items() if key != "content"}
         win.update(
-            id=first["id"] + "_compare",
+            id=f"{first.get('id', title)}_compare",
             contentID=new_content_id(),
             content={"data": entry["traces"], "layout": layout},
             has_compare=True,
