@@ -7,8 +7,10 @@ import { paneType } from './panes/registry.js';
 import { request } from './socket.js';
 
 export class Workspace {
-  constructor(gridEl, socket, { readonly, onError, onChange }) {
+  constructor(gridEl, socket, { readonly, onError, onChange, onJoin }) {
     this.socket = socket;
+    this.onJoin = onJoin || (() => {});
+    this.showAll = false;
     this.readonly = readonly;
     this.onError = onError;
     this.onChange = onChange || (() => {});
@@ -48,7 +50,7 @@ export class Workspace {
     this.eids = eids.slice();
     this.missing = false;
     this.buffer = [];
-    const payload = eids.length > 1 ? { eids } : { eid: eids[0] };
+    const payload = this.joinPayload(eids);
     const pending = request(this.socket, 'join_env', payload);
     this.loading = pending;
     let ack;
@@ -68,6 +70,7 @@ export class Workspace {
     // An env that does not exist yet is joined all the same: its windows arrive live.
     this.missing = ack.exists === false;
     this.show(ack, !same);
+    this.onJoin(ack);
     // Messages that arrived while joining are newer than the ack's snapshot, except
     // those whose change the snapshot already holds (same contentID).
     const buffered = this.buffer;
@@ -79,6 +82,12 @@ export class Workspace {
       handler.call(this, msg);
     }
     return true;
+  }
+
+  /** The join_env payload: one env, or a compare view (with every window if showAll). */
+  joinPayload(eids) {
+    if (eids.length < 2) return { eid: eids[0] };
+    return this.showAll ? { eids, show_all: true } : { eids };
   }
 
   /** Hold a message for the env being joined until its snapshot is shown. */
