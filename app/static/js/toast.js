@@ -31,10 +31,17 @@ export function level(value) {
 export function toast(message, kind = 'info', duration) {
   const box = container();
   const k = level(kind);
+  const text = String(message ?? '');
+  // The same news told twice (a server notification and the error ack of one request):
+  // show it once.
+  for (const shown of box.children) {
+    const t = shown.textContent;
+    if (t && text && (t.includes(text) || text.includes(t))) return shown;
+  }
   const el = document.createElement('div');
   el.className = `toast toast-${k}`;
   el.dataset.level = k;
-  el.textContent = String(message ?? '');
+  el.textContent = text;
   el.title = 'Click to dismiss';
   el.addEventListener('click', () => el.remove());
   box.append(el);
