@@ -35,6 +35,17 @@ DEFAULTS = {
     "ALLOWED_ORIGINS": "",
     "PROXY_FIX": 0,
     "PASSWORD_HASH_METHOD": None,  # werkzeug's default (scrypt)
+    # Closed windows that `undo` can restore, per env (kept in <env_path>/.undo/).
+    "UNDO_DEPTH": 10,
+    # Upstream 0.3.0's caps, off (0) by default: keep only the last N lines of a text
+    # window (upstream: 500), N frames of an image history (4), N previous point sets of
+    # an embeddings window (50). Data beyond a cap is dropped.
+    "TEXT_MAX_LINES": 0,
+    "IMAGE_HISTORY_MAX": 0,
+    "EMBEDDINGS_HISTORY_MAX": 0,
+    # Serve HTTPS directly (both needed; `-ssl_certfile` / `-ssl_keyfile`).
+    "SSL_CERTFILE": None,
+    "SSL_KEYFILE": None,
 }
 
 # Settings that VISDOM_<NAME> can set, with the type to parse the string into.
@@ -64,6 +75,12 @@ _TYPES = {
     "PROXY_FIX": int,
     "CONTENT_SECURITY_POLICY": str,
     "PASSWORD_HASH_METHOD": str,
+    "UNDO_DEPTH": int,
+    "TEXT_MAX_LINES": int,
+    "IMAGE_HISTORY_MAX": int,
+    "EMBEDDINGS_HISTORY_MAX": int,
+    "SSL_CERTFILE": str,
+    "SSL_KEYFILE": str,
 }
 
 _TRUE = {"1", "true", "yes", "on"}

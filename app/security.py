@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 # Endpoints an anonymous caller may reach when login is on. Nothing else.
 PUBLIC_ENDPOINTS = frozenset(
-    {"static", "auth.login", "auth.logout", "auth.upstream_login", "envs.healthz"}
+    {"static", "auth.login", "auth.logout", "auth.upstream_login", "envs.healthz", "envs.health"}
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

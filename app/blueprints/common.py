@@ -2,9 +2,9 @@
 
 import functools
 
-from flask import current_app, request
+from flask import current_app, jsonify, request
 
-from ..common import COOKIE
+from ..common import COOKIE, VisdomError
 from ..jsonio import lenient_dumps
 from ..services.access import check_can_edit
 from ..state import escape_eid
@@ -44,3 +44,10 @@ def text(value):
 def lenient_json(value):
     """Return JSON in upstream's form (NaN/Infinity tokens kept) for Python clients."""
     return current_app.response_class(lenient_dumps(value), mimetype="application/json")
+
+
+def refuse(message, status, field=None):
+    """Return 0.3.0's JSON refusal {"success": false, "error"} (plus our status/field)."""
+    response = jsonify(dict(VisdomError(message, field, status).to_dict(), success=False))
+    response.status_code = status
+    return response

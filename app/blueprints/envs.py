@@ -6,7 +6,9 @@ from ..common import COOKIE, VisdomError, parse_body
 from ..services import envs as env_service
 from ..sockets.clients import new_client_cookie
 from ..state import escape_eid, get_store
-from .common import mutating, request_eid, text, touch
+from .common import mutating, refuse, request_eid, text, touch
+
+UPLOAD_LIMIT = 100 * 1024 * 1024  # 0.3.0's limit for /upload_env
 
 bp = Blueprint("envs", __name__)
 
@@ -31,6 +33,41 @@ def compare_ids(joined):
 def healthz():
     """Answer ok: the server is up (used by tests and load balancers)."""
     return text("ok")
+
+
+@bp.get("/health")
+def health():
+    """Answer {"status": "ok"} with no login needed (upstream 0.3.0's health check)."""
+    return jsonify({"status": "ok"})
+
+
+@bp.post("/upload_env")
+def upload_env():
+    """Create a new env from an uploaded env JSON file (multipart part `file`, §3.2.2)."""
+    if current_app.config.get("READONLY"):
+        return refuse("Uploads are disabled while the server is in readonly mode", 403)
+    return _upload()
+
+
+@mutating
+def _upload():
+    if request.content_length is not None and request.content_length > UPLOAD_LIMIT + 65536:
+        return refuse("File is too large. Max 100MB", 413, "file")
+    upload = request.files.get("file")
+    if upload is None:
+        return refuse("No file uploaded", 400, "file")
+    raw = upload.stream.read(UPLOAD_LIMIT + 1)
+    if len(raw) > UPLOAD_LIMIT:
+        return refuse("File is too large. Max 100MB", 413, "file")
+    try:
+        eid = env_service.upload_env(upload.filename, raw)
+    except VisdomError as exc:
+        if exc.status != 400:
+            raise
+        return refuse(exc.message, 400, exc.field)
+    return jsonify(
+        {"success": True, "eid": eid, "message": f"Dashboard loaded successfully as '{eid}'"}
+    )
 
 
 @bp.post("/env_state")
@@ -85,8 +122,11 @@ def env_post(eid):
 
 @bp.post("/compare/<path:eids>")
 def compare_post(eids):
-    """Answer the merged compare view of the envs (upstream pushed it on the socket)."""
-    return jsonify(get_store().compare(compare_ids(eids)))
+    """Answer the merged compare view of the envs (upstream pushed it on the socket);
+    with {"show_all": true}, every window of every env as well."""
+    body = parse_body()
+    show_all = body.get("show_all") is True
+    return jsonify(get_store().compare(compare_ids(eids), show_all=show_all))
 
 
 @bp.get("/api/env/<path:eid>")
@@ -99,5 +139,6 @@ def env_json(eid):
 
 @bp.get("/api/compare/<path:eids>")
 def compare_json(eids):
-    """Answer the merged compare view of several envs."""
-    return jsonify(get_store().compare(compare_ids(eids)))
+    """Answer the merged compare view of several envs (?show_all=1: every window too)."""
+    show_all = request.args.get("show_all", "").lower() in ("1", "true", "yes")
+    return jsonify(get_store().compare(compare_ids(eids), show_all=show_all))

@@ -2,6 +2,8 @@
 
 Plots that share a title across at least two envs become one window whose traces are
 renamed "<env number>_<trace name>"; env numbers follow the order the envs were given.
+With `show_all` (0.3.0's "show all windows" toggle) every window of every env is also
+shown, as "<eid>_env_<win>" titled "[<env number>] <title>".
 """
 
 import copy
@@ -20,7 +22,7 @@ def _plot_titles(windows):
     return by_title
 
 
-def compare_windows(envs):
+def compare_windows(envs, show_all=False):
     """Return the merged windows for `envs`, a list of (eid, {win_id: window}) pairs."""
     merged = {}
     order = []
@@ -52,8 +54,33 @@ def compare_windows(envs):
             i=i + 2,
         )
         result.append(win)
+    if show_all:
+        result.extend(_every_window(envs, start=len(order) + 2))
     result.append(legend_window([eid for eid, _ in envs]))
     return result
+
+
+def _every_window(envs, start):
+    """Return a copy of every window of every env, renamed so that none collide."""
+    copies = []
+    for number, (eid, windows) in enumerate(envs):
+        ordered = sorted(
+            windows.values(),
+            key=lambda w: (not isinstance(w.get("i"), int), w.get("i") or 0),
+        )
+        for win in ordered:
+            copy_ = copy.deepcopy(win)
+            title = win.get("title") or win["id"]
+            copy_.update(
+                id=f"{eid}_env_{win['id']}",
+                title=f"[{number}] {title}",
+                source_env=eid,
+                source_win=win["id"],
+                has_compare=True,
+                i=start + len(copies),
+            )
+            copies.append(copy_)
+    return copies
 
 
 def legend_window(eids):

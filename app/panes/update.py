@@ -9,9 +9,9 @@ import math
 
 from ..common import VisdomError
 from .heatmap import check_heatmap_update, merge_heatmap
-from .window import check_data_list, new_content_id, require_dict, title_of
+from .window import check_data_list, check_frame, new_content_id, require_dict, title_of
 
-UPDATABLE_TRACES = ("scatter", "scattergl", "custom", "heatmap")
+UPDATABLE_TRACES = ("scatter", "scattergl", "custom", "heatmap", "scatter3d")
 FULL = {"kind": "full"}
 
 
@@ -22,18 +22,23 @@ def gate_message(window):
     traces = traces if isinstance(traces, list) else []
     was = traces[0].get("type") if traces and isinstance(traces[0], dict) else "empty"
     return (
-        "win is not scatter, heatmap, custom, image_history, embeddings, or text; "
+        "win is not scatter, heatmap, custom, image_history, plot_history, embeddings, "
+        "or text; "
         f"was {window.get('type') if window.get('type') != 'plot' else was}"
     )
 
 
-def apply_update(window, args):
+def apply_update(window, args, caps=None):
     """Mutate `window` by the /update request `args`; return the change to broadcast.
 
     The result is {"kind": "full"} when browsers need the whole window, or a delta
-    (kinds in docs/socket-protocol.md) that carries only what was added.
+    (kinds in docs/socket-protocol.md) that carries only what was added. `caps` holds
+    the optional 0.3.0 limits ("text_lines", "image_history", "embeddings_history").
+    Like 0.3.0, plot and options updates count a new `version`; text, image and
+    plot history updates do not.
     """
     wtype = window.get("type")
+    _check_slider_target(window, args)
     handler = _HANDLERS.get(wtype)
     if handler is None:
         raise VisdomError(gate_message(window), "win")
@@ -41,11 +46,49 @@ def apply_update(window, args):
     if wtype != "plot" and args.get("data") is None:
         # update_window_opts on a non-plot window (upstream answers 500): options only.
         _apply_opts(window, require_dict(args, "opts"))
+        _bump(window)
         window["contentID"] = new_content_id()
         return FULL
-    change = handler(window, args)
+    change = handler(window, args, caps or {})
+    empty = change.get("kind") == "append_traces" and not any(
+        change.get(key) for key in ("traces", "props", "layout")
+    )
+    if wtype == "plot" and not empty:
+        version = _bump(window)
+        if (args.get("opts") or {}).get("caption") is not None:
+            change = FULL  # the caption lives in content: send the whole window
+        if change.get("kind") != "full":
+            change["props"]["version"] = version
     window["contentID"] = new_content_id()
     return change
+
+
+def _bump(window):
+    version = window.get("version")
+    ok = isinstance(version, int) and not isinstance(version, bool)
+    window["version"] = (version if ok else 1) + 1
+    return window["version"]
+
+
+def _check_slider_target(window, args):
+    """0.3.0: an image slider update on a window without history is a plain-text 400."""
+    data = args.get("data")
+    first = data[0] if isinstance(data, list) and data and isinstance(data[0], dict) else {}
+    if first.get("type") == "image_update_selected" and window.get("type") != "image_history":
+        raise VisdomError(
+            f"win is not image_history; was {window.get('type')}", "win", 400, plain=True
+        )
+
+
+def _index(raw, field):
+    """Return a frame index: an int, or an integral float (0.3.0's coercion)."""
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        raise VisdomError(f"'{field}' must be an integer frame index", field, 400, plain=True)
+    if isinstance(raw, float):
+        if not math.isfinite(raw) or raw != int(raw):
+            raise VisdomError(f"'{field}' must be an integer frame index", field, 400, plain=True)
+        raw = int(raw)
+    return raw
 
 
 def _check_stored(window):
@@ -62,6 +105,8 @@ def _check_stored(window):
         ok = isinstance(content, list)
     elif wtype == "embeddings":
         ok = isinstance(content, dict) and isinstance(window.get("old_content", []), list)
+    elif wtype == "plot_history":
+        ok = isinstance(content, list) and all(isinstance(f, dict) for f in content)
     else:
         ok = True
     if not ok:
@@ -73,7 +118,7 @@ def _check_stored(window):
         )
 
 
-def _update_text(window, args):
+def _update_text(window, args, caps):
     data = check_data_list(args)
     text = data[0].get("content")
     if text is None:
@@ -85,29 +130,55 @@ def _update_text(window, args):
     addition = "<br>" + text
     current = window.get("content")
     window["content"] = (current if isinstance(current, str) else "") + addition
+    limit = caps.get("text_lines")
+    if limit and window["content"].count("<br>") >= limit:
+        window["content"] = "<br>".join(window["content"].split("<br>")[-limit:])
+        return FULL
     return {"kind": "append_text", "text": addition}
 
 
-def _update_image_history(window, args):
+def _update_image_history(window, args, caps):
     data = check_data_list(args)
     utype = data[0].get("type")
     history = window.setdefault("content", [])
     if utype == "image_history":
         window["content"].append(data[0].get("content"))
+        limit = caps.get("image_history")
+        if limit and len(history) > limit:
+            del history[: len(history) - limit]
+            window["selected"] = len(history) - 1
+            return FULL
         window["selected"] = len(history) - 1
         return {"kind": "append_image", "image": history[-1], "selected": window["selected"]}
     if utype == "image_update_selected":
         raw = data[0].get("selected", data[0].get("content"))
-        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-            raise VisdomError("'data[0].selected' must be an image index", "data[0].selected")
-        window["selected"] = min(max(0, int(raw)), max(0, len(history) - 1))
+        index = _index(raw, "data[0].selected")
+        if history:  # no frames: nothing to select (0.3.0)
+            window["selected"] = min(max(0, index), len(history) - 1)
         return FULL
     raise VisdomError(
         "'data[0].type' must be image_history or image_update_selected", "data[0].type"
     )
 
 
-def _update_embeddings(window, args):
+def _update_plot_history(window, args, caps):
+    """Append a frame ({data, layout, caption}) or move the selection (clamped)."""
+    data = check_data_list(args)
+    utype = data[0].get("type")
+    frames = window["content"]
+    if utype == "plot_history":
+        frames.append(check_frame(data[0].get("content"), "data[0].content"))
+        window["selected"] = len(frames) - 1
+        return FULL
+    if utype == "plot_update_selected":
+        index = _index(data[0].get("selected"), "data[0].selected")
+        if frames:
+            window["selected"] = min(max(0, index), len(frames) - 1)
+        return FULL
+    raise VisdomError("'data[0].type' must be plot_history or plot_update_selected", "data[0].type")
+
+
+def _update_embeddings(window, args, caps):
     data = args.get("data")
     if not isinstance(data, dict):
         raise VisdomError("'data' must be an object for an embeddings update", "data")
@@ -119,7 +190,11 @@ def _update_embeddings(window, args):
         points = data.get("points")
         if not isinstance(points, list):
             raise VisdomError("'data.points' must be a list", "data.points")
-        window.setdefault("old_content", []).append(content.get("data"))
+        old = window.setdefault("old_content", [])
+        old.append(content.get("data"))
+        limit = caps.get("embeddings_history")
+        if limit and len(old) > limit:
+            del old[: len(old) - limit]
         content["has_previous"] = True
         content["data"] = points
         content["selected"] = None
@@ -130,7 +205,7 @@ def _update_embeddings(window, args):
     return FULL
 
 
-def _replace_content(window, args):
+def _replace_content(window, args, caps):
     """Replace an image, properties or network window's content (upstream answers 500)."""
     data = check_data_list(args)
     if data[0].get("type") not in (None, window["type"]):
@@ -148,9 +223,13 @@ def _apply_opts(window, opts):
     title = title_of(opts)  # raises before any key is copied
     changed = {}
     for key, value in opts.items():
-        if value is not None:
-            window[key] = title if key == "title" else value
-            changed[key] = window[key]
+        if value is None:
+            continue
+        if key == "caption" and window.get("type") == "plot":
+            window["content"]["caption"] = value  # 0.3.0: a plot's caption is content
+            continue
+        window[key] = title if key == "title" else value
+        changed[key] = window[key]
     return changed
 
 
@@ -158,7 +237,7 @@ def _is_missing(value):
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _update_plot(window, args):
+def _update_plot(window, args, caps):
     content = window["content"]
     traces = content.setdefault("data", [])
     if traces and traces[0].get("type") not in UPDATABLE_TRACES:
@@ -270,6 +349,7 @@ _HANDLERS = {
     "image_history": _update_image_history,
     "embeddings": _update_embeddings,
     "plot": _update_plot,
+    "plot_history": _update_plot_history,
     "image": _replace_content,
     "properties": _replace_content,
     "network": _replace_content,

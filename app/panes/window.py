@@ -59,8 +59,15 @@ def build_window(args, win_id):
         "width": opts.get("width"),
         "height": opts.get("height"),
         "contentID": new_content_id(),
+        "version": _version(args.get("version")),
+        "comment": _comment(opts),
     }
-    if ptype == "image_history":
+    if ptype == "plot_history" and "content" in data[0]:
+        window["content"] = [check_frame(data[0]["content"], "data[0].content")]
+        window["selected"] = 0
+        window["type"] = ptype
+        window["show_slider"] = opts.get("show_slider", True)
+    elif ptype == "image_history":
         window["content"] = [data[0].get("content")]
         window["selected"] = 0
         window["type"] = ptype
@@ -86,5 +93,38 @@ def build_window(args, win_id):
     else:
         layout = require_dict(args, "layout")
         window["content"] = {"data": data, "layout": layout}
+        if opts.get("caption") is not None:
+            window["content"]["caption"] = opts["caption"]
         window["type"] = "plot"
     return window
+
+
+def _version(value):
+    if value is None:
+        return 1
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise VisdomError("'version' must be an integer", "version")
+    return value
+
+
+def _comment(opts):
+    comment = opts.get("comment")
+    if comment is None:
+        return ""
+    if not isinstance(comment, str):
+        raise VisdomError("'opts.comment' must be a string", "opts.comment")
+    return comment
+
+
+def check_frame(frame, field):
+    """Return a plot_history frame {data: [traces], layout: {}, caption} or raise."""
+    if not isinstance(frame, dict):
+        raise VisdomError(f"'{field}' must be an object {{data, layout, caption}}", field)
+    traces = frame.get("data")
+    if not isinstance(traces, list) or not all(isinstance(t, dict) for t in traces):
+        raise VisdomError(f"'{field}.data' must be a list of trace objects", f"{field}.data")
+    if frame.get("layout") is None:
+        frame["layout"] = {}
+    if not isinstance(frame["layout"], dict):
+        raise VisdomError(f"'{field}.layout' must be an object", f"{field}.layout")
+    return frame

@@ -1,8 +1,12 @@
 """Env mutations: create, delete, fork, save; and the saved views."""
 
+import json
+import os
+import secrets
+
 from ..common import VisdomError
 from ..sockets import broadcast
-from ..state import get_store
+from ..state import escape_eid, get_store
 from .access import check_can_edit
 
 
@@ -39,6 +43,50 @@ def save_envs(eids):
     """Write the listed envs to disk now; return the ids written."""
     check_can_edit()
     return get_store().save(eids)
+
+
+def save_all():
+    """Write every env held in memory now; return the ids written."""
+    check_can_edit()
+    return get_store().save_all()
+
+
+def upload_name(filename):
+    """Return 0.3.0's id for an uploaded env file: uploaded_<stem>_<8 hex>, or
+    uploaded_<8 hex> when the name does not end in .json or its stem is main."""
+    tag = secrets.token_hex(4)
+    base = os.path.basename((filename or "").replace("\\", "/"))
+    stem = base[: -len(".json")] if base.lower().endswith(".json") else None
+    if stem and stem != "main":
+        try:
+            return escape_eid(f"uploaded_{stem}_{tag}")
+        except VisdomError:
+            pass  # a name that cannot be an env id: the plain form
+    return f"uploaded_{tag}"
+
+
+def upload_env(filename, raw):
+    """Create a new env from an uploaded env file (bytes); return its id.
+
+    Only `jsons` and `reload` are kept, as 0.3.0 does (an `experiment` is dropped).
+    """
+    check_can_edit()
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise VisdomError("Invalid JSON file", "file") from None
+    if not isinstance(data, dict) or "jsons" not in data or "reload" not in data:
+        raise VisdomError("This is not a valid Visdom JSON", "file")
+    if not isinstance(data["jsons"], dict) or not isinstance(data["reload"], dict):
+        raise VisdomError("This is not a valid Visdom JSON", "file")
+    store = get_store()
+    eid = upload_name(filename)
+    try:
+        store.import_env(eid, data["jsons"], data["reload"])
+    except VisdomError as exc:
+        raise VisdomError(f"This is not a valid Visdom JSON: {exc.message}", "file") from None
+    broadcast.env_list(store.env_ids())
+    return eid
 
 
 def set_views(views):

@@ -22,16 +22,36 @@ def create_window(eid, args):
     return win
 
 
+def deletes_window(args):
+    """True for the /update that 0.3.0's confusion_matrix(update='remove') sends:
+    `"delete": true`, `"data": []` and no trace name. It removes the whole window."""
+    return args.get("delete") is True and args.get("data") == [] and args.get("name") is None
+
+
 def update_window(eid, args):
-    """Append to, replace or remove data of a window (created on append); return its id."""
+    """Append to, replace or remove data of a window (created on append); return its id.
+
+    The 0.3.0 "remove" update (`deletes_window`) closes the window as /close does.
+    """
     check_can_edit()
+    if deletes_window(args) and args.get("win") is not None:
+        close_windows(eid, str(args["win"]))
+        return str(args["win"])
     return get_store().update_window(eid, args)
+
+
+def announce_undo(eid):
+    """Tell the env's browsers how many closed windows `undo` can restore."""
+    broadcast.undo_state(eid, get_store().undo_count(eid))
 
 
 def close_windows(eid, win=None):
     """Remove one window, or every window of the env when win is None."""
     check_can_edit()
-    return get_store().close_windows(eid, win)
+    removed = get_store().close_windows(eid, win)
+    if removed:
+        announce_undo(eid)
+    return removed
 
 
 def close_from_browser(eid, win):
@@ -40,6 +60,8 @@ def close_from_browser(eid, win):
     if not isinstance(win, str):
         raise VisdomError("'win' must be a window id", "win")
     removed = get_store().close_windows(eid, win)
+    if removed:
+        announce_undo(eid)
     broadcast.event(
         eid,
         {
@@ -74,3 +96,23 @@ def pop_embeddings(eid, win):
     """Embeddings "Back": restore the previous point set."""
     check_can_edit()
     get_store().pop_embeddings(eid, win)
+
+
+def undo(eid):
+    """Restore the env's most recently closed window; return its id."""
+    check_can_edit()
+    win, _count = get_store().undo(eid)
+    announce_undo(eid)
+    return win
+
+
+def set_comment(eid, win, comment):
+    """Set a window's comment; the env's browsers get the window (version + 1)."""
+    check_can_edit()
+    get_store().set_comment(eid, win, comment)
+
+
+def merge_plot_layout(eid, win, layout):
+    """Keep layout keys a browser drew (e.g. `shapes`) in a plot's layout."""
+    check_can_edit()
+    get_store().merge_plot_layout(eid, win, layout)

@@ -38,3 +38,8 @@ def event(eid, payload):
     """Deliver a browser event to the env's callback subscribers, ours and upstream's."""
     socketio.emit("event", payload, to=events_room(eid))
     current_app.extensions["visdom_clients"].deliver(eid, payload)
+
+
+def undo_state(eid, count):
+    """Tell the env's browsers how many closed windows `undo` can restore (no seq)."""
+    socketio.emit("undo_state", {"eid": eid, "count": count}, to=env_room(eid))

@@ -2,10 +2,11 @@
 
 import logging
 
-from flask import current_app
-from flask_socketio import Namespace, join_room, leave_room, rooms
+from flask import current_app, request
+from flask_socketio import Namespace, emit, join_room, leave_room, rooms
 
 from ..common import VisdomError
+from ..services import envs as env_service
 from ..services import windows
 from ..services.events import deliver_browser_event
 from ..state import escape_eid, get_store
@@ -37,6 +38,14 @@ def _eid(data):
     return escape_eid(data.get("eid"), default=None)
 
 
+def _notify(level, message, eid=None):
+    """Send a `notification` (a toast) to the browser whose event is being handled."""
+    payload = {"level": level, "message": message}
+    if isinstance(eid, str):
+        payload["eid"] = eid
+    emit("notification", payload, to=request.sid)
+
+
 class VisdomNamespace(Namespace):
     """Handlers for the default namespace; each docstring says who sends and who receives."""
 
@@ -52,6 +61,7 @@ class VisdomNamespace(Namespace):
         """Browser -> server: show env(s); ack with the windows and the env's `seq` (the
         compare view, with `seqs` per env, for several)."""
         store = get_store()
+        show_all = data.get("show_all") is True
         for room in rooms():
             if room.startswith("env:"):
                 leave_room(room)
@@ -63,15 +73,21 @@ class VisdomNamespace(Namespace):
                 # Join first, so that no change between the snapshot and the join is lost.
                 for eid in eids:
                     join_room(broadcast.env_room(eid))
-                return store.compare(eids)
+                return store.compare(eids, show_all=show_all)
             data = {"eid": eids[0]}
         eid = _eid(data)
         # Join first: a page opened on an env that does not exist yet gets its windows
         # live as soon as a client creates it.
         join_room(broadcast.env_room(eid))
         if not store.has_env(eid):
-            return {"eid": eid, "windows": [], "reload": {}, "exists": False, "seq": 0}
-        return dict(store.env_content(eid), exists=True)
+            return {"eid": eid, "windows": [], "reload": {}, "exists": False, "seq": 0, "undo": 0}
+        try:
+            content = store.env_content(eid)
+        except VisdomError as exc:
+            if exc.status == 409:  # an unreadable env file: tell the user, not just the ack
+                _notify("error", exc.message, eid)
+            raise
+        return dict(content, exists=True, undo=store.undo_count(eid))
 
     @safe
     def on_leave_env(self, data):
@@ -95,7 +111,12 @@ class VisdomNamespace(Namespace):
     @safe
     def on_browser_event(self, data):
         """Browser -> server -> the env's callback subscribers (room events:<eid>, /vis_socket)."""
-        deliver_browser_event(data)
+        try:
+            deliver_browser_event(data)
+        except VisdomError as exc:
+            if exc.status == 404:  # the window (or env) is gone: a toast besides the ack
+                _notify("warning", exc.message, data.get("eid"))
+            raise
         return {"ok": True}
 
     @safe
@@ -116,3 +137,28 @@ class VisdomNamespace(Namespace):
         """Browser -> server: embeddings "back"; the env's browsers get the full window."""
         windows.pop_embeddings(_eid(data), data.get("win"))
         return {"ok": True}
+
+    @safe
+    def on_update_comment(self, data):
+        """Browser -> server: set a window's comment; the env's browsers (the sender too)
+        get the full `window` with version + 1."""
+        windows.set_comment(_eid(data), data.get("win"), data.get("comment"))
+        return {"ok": True}
+
+    @safe
+    def on_update_plot_layout(self, data):
+        """Browser -> server: keep layout keys drawn in a plot (e.g. `shapes`); the env's
+        browsers get the full `window` with version + 1."""
+        windows.merge_plot_layout(_eid(data), data.get("win"), data.get("layout"))
+        return {"ok": True}
+
+    @safe
+    def on_undo(self, data):
+        """Browser -> server: restore the env's last closed window; the env's browsers get
+        it as `window`, then `undo_state`."""
+        return {"ok": True, "win": windows.undo(_eid(data))}
+
+    @safe
+    def on_save_all(self, data):
+        """Browser -> server: write every env to disk now; nothing is broadcast."""
+        return {"ok": True, "saved": env_service.save_all()}

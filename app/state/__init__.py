@@ -15,6 +15,12 @@ def init_app(app):
         eager=app.config["EAGER_DATA_LOADING"],
         save_interval=app.config["SAVE_INTERVAL"],
         save_duty=app.config["SAVE_DUTY"],
+        undo_depth=app.config["UNDO_DEPTH"],
+        caps={
+            "text_lines": app.config["TEXT_MAX_LINES"],
+            "image_history": app.config["IMAGE_HISTORY_MAX"],
+            "embeddings_history": app.config["EMBEDDINGS_HISTORY_MAX"],
+        },
     )
     store.start_autosave()
     app.extensions["visdom_store"] = store

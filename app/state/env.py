@@ -5,7 +5,12 @@ import threading
 
 from ..common import VisdomError
 from ..panes import apply_update
+from ..panes.experiment import apply_experiment
 from ..panes.valid import normalize_window, pop_embeddings
+
+# Top-level keys of an env file that are not kept in `extra`: the content itself, our
+# journal position, and the real name written into hash_<sha256>.json files.
+OWN_KEYS = ("jsons", "reload", "visdom_seq", "name")
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +27,7 @@ class Env:
         self.jsons = {}
         self.reload = {}
         self.extra = {}  # top-level keys of the env file we do not use, kept as they are
+        self.undo = []  # closed windows, [[win_id, window], ...] oldest first (.undo/)
         self.lock = threading.RLock()
         self.save_lock = threading.Lock()  # one snapshot at a time; taken before `lock`
         self.loaded = loaded
@@ -45,9 +51,7 @@ class Env:
             self.reload = reload if isinstance(reload, dict) else {}
             seq = snapshot.get("visdom_seq")
             self.seq = seq if isinstance(seq, int) and not isinstance(seq, bool) else 0
-            self.extra = {
-                k: v for k, v in snapshot.items() if k not in ("jsons", "reload", "visdom_seq")
-            }
+            self.extra = {k: v for k, v in snapshot.items() if k not in OWN_KEYS}
         self._renumber()
         for record in records:
             try:
@@ -89,7 +93,7 @@ class Env:
         elif op == "update":
             window = self.jsons.get(record["win"])
             if window is not None:
-                apply_update(window, record["args"])
+                apply_update(window, record["args"], record.get("caps"))
         elif op == "close":
             self.remove(record.get("win"))
         elif op == "layout":
@@ -104,10 +108,51 @@ class Env:
             window = self.jsons.get(record["win"])
             if window is not None:
                 pop_embeddings(window)
+        elif op == "experiment":
+            self.log_experiment(record["args"], record["now"])
+        elif op == "comment":
+            self.set_comment(record["win"], record["comment"])
+        elif op == "plot_layout":
+            self.merge_plot_layout(record["win"], record["layout"])
+
+    @property
+    def experiment(self):
+        """The env's experiment record (0.3.0's "experiment" key), or None."""
+        record = self.extra.get("experiment")
+        return record if isinstance(record, dict) else None
+
+    def log_experiment(self, args, now):
+        """Apply one /experiments/log request; return the record (VisdomError if refused)."""
+        record = apply_experiment(self.experiment, args, now, self.eid)
+        self.extra["experiment"] = record
+        return record
+
+    def set_comment(self, win, comment):
+        """Set a window's comment and count a new version; return the window."""
+        window = self.jsons[win]
+        window["comment"] = comment
+        window["version"] = _version(window) + 1
+        return window
+
+    def merge_plot_layout(self, win, layout):
+        """Merge layout keys (e.g. drawn `shapes`) into a plot's layout (for a
+        plot_history, the selected frame's); count a new version; return the window."""
+        window = self.jsons[win]
+        if window.get("type") == "plot_history":
+            frames = window["content"]
+            frame = frames[min(max(0, window.get("selected") or 0), len(frames) - 1)]
+            target = frame.setdefault("layout", {})
+        else:
+            target = window["content"].setdefault("layout", {})
+        target.update(layout)
+        window["version"] = _version(window) + 1
+        return window
 
     def index_for(self, window):
         """Set window["i"]: the index of the window it replaces, else the next free one."""
         old = self.jsons.get(window["id"])
+        if old is not None and not window.get("comment") and old.get("comment"):
+            window["comment"] = old["comment"]  # re-creating a window keeps its comment
         if old is not None and isinstance(old.get("i"), int):
             window["i"] = old["i"]
         elif not isinstance(window.get("i"), int):
@@ -150,3 +195,8 @@ class Env:
     def to_file(self):
         """Return the env in upstream's file format (plus the journal sequence number)."""
         return dict(self.extra, jsons=self.jsons, reload=self.reload, visdom_seq=self.seq)
+
+
+def _version(window):
+    version = window.get("version")
+    return version if isinstance(version, int) and not isinstance(version, bool) else 1

@@ -2,10 +2,17 @@
 
 This is the only module that touches the file system. Layout under env_path:
 
-    <eid>.json             snapshot, upstream's {"jsons", "reload"} (+ "visdom_seq")
+    <eid>.json             snapshot, upstream's {"jsons", "reload"} (+ "visdom_seq",
+                           0.3.0's "experiment", and any other key found there)
+    hash_<sha256>.json     the same for an env id too long for a file name, with the
+                           real id in "name" (upstream 0.3.0's format)
     view/layouts.json      saved views, a raw JSON string as upstream stores it
     .journal/<eid>.log     one JSON line per change since the snapshot (seq-numbered)
     .journal/<eid>.old     the previous journal while a snapshot is being written
+    .undo/<eid>.json       closed windows that `undo` can restore: [[win_id, window], ...],
+                           oldest first (0.3.0's format)
+
+Everywhere, <eid> is `names.file_stem(eid)`: the id, or hash_<sha256> for long ids.
 
 A change is appended to the journal before the request is answered, so it survives a
 crash of the server process; journals are fsynced on the autosave tick. Snapshots are
@@ -19,6 +26,7 @@ import shutil
 import threading
 
 from ..common import VisdomError
+from .names import escape_eid, file_stem, is_hashed
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +73,7 @@ class Persistence:
         self.journal_dir = os.path.join(env_path, ".journal")
         self.view_dir = os.path.join(env_path, "view")
         self.setaside_dir = os.path.join(env_path, ".setaside")
+        self.undo_dir = os.path.join(env_path, ".undo")
         for path in (env_path, self.journal_dir, self.view_dir):
             os.makedirs(path, exist_ok=True)
         self._journals = {}
@@ -72,27 +81,76 @@ class Persistence:
         self.fault = None  # why the last write to disk failed, until a probe succeeds
 
     def env_file(self, eid):
+        return os.path.join(self.env_path, file_stem(eid) + ".json")
+
+    def _plain_file(self, eid):
         return os.path.join(self.env_path, eid + ".json")
 
-    def _journal(self, eid, suffix=".log"):
-        return os.path.join(self.journal_dir, eid + suffix)
+    def hashed(self, eid):
+        """True when the env is stored under a hash_<sha256> name (its file holds "name")."""
+        return file_stem(eid) != eid
 
-    def list_names(self):
-        """Return the file names in env_path and the journal names (for the startup scan)."""
-        files = sorted(os.listdir(self.env_path))
-        journals = sorted(
+    def _journal(self, eid, suffix=".log"):
+        return os.path.join(self.journal_dir, file_stem(eid) + suffix)
+
+    def list_eids(self):
+        """Return the env ids found on disk: env files first, then journals alone."""
+        found = []
+        for name in sorted(os.listdir(self.env_path)):
+            if name.endswith(".json") and not name.startswith("."):
+                eid = self._eid_of(name[: -len(".json")], os.path.join(self.env_path, name))
+                if eid is not None and eid not in found:
+                    found.append(eid)
+        stems = sorted(
             {
-                name[: -len(".log")] + ".json"
+                name[: -len(".log")]
                 for name in os.listdir(self.journal_dir)
                 if name.endswith((".log", ".old"))  # .old alone: a snapshot write failed
             }
         )
-        return files + [name for name in journals if name not in files]
+        for stem in stems:
+            path = self._journal_by_stem(stem)
+            eid = self._eid_of(stem, path)
+            if eid is not None and eid not in found:
+                found.append(eid)
+        return found
+
+    def _journal_by_stem(self, stem):
+        path = os.path.join(self.journal_dir, stem + ".log")
+        return path if os.path.exists(path) else os.path.join(self.journal_dir, stem + ".old")
+
+    def _eid_of(self, stem, path):
+        """Return the env id of a file stem (reading "name" from a hashed file), or None."""
+        if not is_hashed(stem):
+            try:
+                eid = escape_eid(stem, default=None)
+            except VisdomError:
+                return None
+            return eid  # (an id longer than our hashing limit, written plain by 0.3.0: kept)
+        try:
+            with open(path, encoding="utf-8") as f:
+                if path.endswith(".json"):
+                    name = json.load(f).get("name")
+                else:  # a journal: its records of a hashed env carry "eid"
+                    name = json.loads(f.readline() or "{}").get("eid")
+        except (OSError, ValueError, AttributeError) as exc:
+            log.warning("%s: cannot tell which env it holds: %s", path, exc)
+            return None
+        if not isinstance(name, str):
+            log.warning("%s has no 'name': it is not listed", path)
+            return None
+        try:
+            eid = escape_eid(name, default=None)
+        except VisdomError:
+            return None
+        return eid if file_stem(eid) == stem else None
 
     def load(self, eid):
         """Return (snapshot dict or None, journal records newer than the snapshot)."""
         snapshot, seq = None, 0
         path = self.env_file(eid)
+        if not os.path.exists(path) and os.path.exists(self._plain_file(eid)):
+            path = self._plain_file(eid)  # 0.3.0 hashes only names the OS refuses
         if os.path.exists(path):
             with open(path, encoding="utf-8") as f:
                 snapshot = json.load(f)
@@ -126,6 +184,8 @@ class Persistence:
         VisdomError 503 naming the problem when the journal cannot be written; the
         journal is then left as it was.
         """
+        if self.hashed(eid):  # the file name does not tell the env: the records do
+            record = dict(record, eid=eid)
         line = (json.dumps(record, separators=(",", ":")) + "\n").encode("utf-8")
         try:
             f = self._open_journal(eid)
@@ -233,6 +293,8 @@ class Persistence:
     def write_snapshot(self, eid, text):
         """Write the env file atomically, then drop the journal it replaces."""
         atomic_write(self.env_file(eid), text)
+        if self.hashed(eid) and os.path.exists(self._plain_file(eid)):
+            os.remove(self._plain_file(eid))  # read once from 0.3.0's plain long name
         old = self._journal(eid, ".old")
         if os.path.exists(old):
             os.remove(old)
@@ -240,7 +302,7 @@ class Persistence:
     def set_aside(self, eid):
         """Keep a copy of the env file in .setaside/ (it held windows that were left out)."""
         src = self.env_file(eid)
-        dst = os.path.join(self.setaside_dir, eid + ".json")
+        dst = os.path.join(self.setaside_dir, file_stem(eid) + ".json")
         try:
             os.makedirs(self.setaside_dir, exist_ok=True)
             if os.path.exists(src) and not os.path.exists(dst):
@@ -254,11 +316,52 @@ class Persistence:
         """Remove the env file and journals; return True if an env file existed."""
         self._close_journal(eid)
         existed = False
-        for path in (self.env_file(eid), self._journal(eid), self._journal(eid, ".old")):
+        paths = (self.env_file(eid), self._journal(eid), self._journal(eid, ".old"))
+        if self.hashed(eid):
+            paths += (self._plain_file(eid),)
+        for path in (*paths, self._undo_file(eid)):
             if os.path.exists(path):
                 os.remove(path)
                 existed = existed or path.endswith(".json")
         return existed
+
+    def _undo_file(self, eid):
+        return os.path.join(self.undo_dir, file_stem(eid) + ".json")
+
+    def read_undo(self, eid):
+        """Return the env's closed windows, [[win_id, window], ...] oldest first."""
+        path = self._undo_file(eid)
+        try:
+            with open(path, encoding="utf-8") as f:
+                stack = json.load(f)
+        except FileNotFoundError:
+            return []
+        except (OSError, ValueError) as exc:
+            log.warning("%s cannot be read; undo starts empty: %s", path, exc)
+            return []
+        if not isinstance(stack, list):
+            return []
+        return [
+            [str(item[0]), item[1]]
+            for item in stack
+            if isinstance(item, list) and len(item) == 2 and isinstance(item[1], dict)
+        ]
+
+    def write_undo(self, eid, stack):
+        """Write the env's undo stack (removing the file when it is empty).
+
+        A failure is logged, not raised: the change it follows is already stored.
+        """
+        path = self._undo_file(eid)
+        try:
+            if not stack:
+                if os.path.exists(path):
+                    os.remove(path)
+                return
+            os.makedirs(self.undo_dir, exist_ok=True)
+            atomic_write(path, json.dumps(stack))
+        except OSError as exc:
+            log.error("could not write the undo stack of env %s: %s", eid, exc)
 
     def read_user_css(self):
         """Return the user's CSS: $XDG_CONFIG_HOME/visdom/style.css, then <env_path>/style.css."""

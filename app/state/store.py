@@ -9,10 +9,10 @@ import uuid
 from ..common import VisdomError
 from ..panes import apply_update, build_window
 from ..panes.compare import compare_windows
+from ..panes.experiment import check_experiment_args
 from ..panes.hashing import window_hash
 from ..panes.valid import normalize_window, normalize_windows, pop_embeddings
 from .env import Env
-from .names import eid_from_filename
 from .persistence import Persistence, storage_error
 
 log = logging.getLogger(__name__)
@@ -50,8 +50,20 @@ class Store:
     method holds at most one env lock, and never takes `_lock` while holding one.
     """
 
-    def __init__(self, env_path, eager=False, save_interval=0.5, save_duty=0.1, publish=None):
+    def __init__(
+        self,
+        env_path,
+        eager=False,
+        save_interval=0.5,
+        save_duty=0.1,
+        publish=None,
+        undo_depth=10,
+        caps=None,
+    ):
         self.files = Persistence(env_path)
+        self.undo_depth = undo_depth
+        # Optional 0.3.0 caps (text lines, image frames, embeddings history); None: off.
+        self.caps = {key: value for key, value in (caps or {}).items() if value}
         self.publish = publish or _ignore
         self.save_interval = save_interval
         self.save_duty = save_duty
@@ -61,9 +73,8 @@ class Store:
         self._views_text = self.files.read_views()
         self._stop = threading.Event()
         self._saver = None
-        for name in self.files.list_names():
-            eid = eid_from_filename(name)
-            if eid is not None and eid not in self._envs:
+        for eid in self.files.list_eids():
+            if eid not in self._envs:
                 self._envs[eid] = Env(eid, loaded=False)
         if "main" not in self._envs:
             self._envs["main"] = Env("main")
@@ -101,6 +112,7 @@ class Store:
         if env.loaded:
             return
         try:
+            env.undo = self.files.read_undo(env.eid)
             snapshot, records = self.files.load(env.eid)
             env.fill(snapshot, records)
             if env.set_aside:
@@ -211,15 +223,20 @@ class Store:
                 self._put(env, build_window(args, win))
                 return win
 
+            caps = self.caps
+
             def apply():
-                change = apply_update(window, args)
+                change = apply_update(window, args, caps)
                 if _no_op(change):
                     return None
                 if change["kind"] == "full":
                     return "window", {"window": clone(window)}
                 return "window_update", dict(change, win=win, contentID=window["contentID"])
 
-            self._change(env, "update", {"win": win, "args": args}, apply)
+            fields = {"win": win, "args": args}
+            if caps:
+                fields["caps"] = caps
+            self._change(env, "update", fields, apply)
             return win
 
     def close_windows(self, eid, win=None):
@@ -238,6 +255,7 @@ class Store:
                 return "close", {"wins": ids, "win": ids[0]}
 
             self._change(env, "close", {"win": None if win is None else str(win)}, apply)
+            self._push_undo(env, removed)
             return removed
 
     def window_exists(self, eid, win):
@@ -335,7 +353,138 @@ class Store:
 
             self._change(env, "pop_embeddings", {"win": str(win)}, apply)
 
+    def set_comment(self, eid, win, comment):
+        """Set a window's comment (version + 1); browsers get the full window."""
+        if not isinstance(comment, str):
+            raise VisdomError("'comment' must be a string", "comment")
+        env, _ = self._get(eid)
+        with env.lock:
+            self._open(env)
+            win = self._existing(env, win)
+
+            def apply():
+                return "window", {"window": clone(env.set_comment(win, comment))}
+
+            self._change(env, "comment", {"win": win, "comment": comment}, apply)
+
+    def merge_plot_layout(self, eid, win, layout):
+        """Merge layout keys (drawn shapes) into a plot's layout (version + 1)."""
+        if not isinstance(layout, dict):
+            raise VisdomError("'layout' must be an object", "layout")
+        env, _ = self._get(eid)
+        with env.lock:
+            self._open(env)
+            win = self._existing(env, win)
+            window = env.jsons[win]
+            ok = window.get("type") == "plot" and isinstance(window.get("content"), dict)
+            if window.get("type") == "plot_history":
+                ok = isinstance(window.get("content"), list) and bool(window["content"])
+                ok = ok and all(isinstance(f, dict) for f in window["content"])
+            if not ok:
+                raise VisdomError(f"window '{win}' is not a plot", "win")
+
+            def apply():
+                return "window", {"window": clone(env.merge_plot_layout(win, layout))}
+
+            self._change(env, "plot_layout", {"win": win, "layout": layout}, apply)
+
+    def _existing(self, env, win):
+        if not isinstance(win, str) or win not in env.jsons:
+            raise VisdomError(f"window '{win}' does not exist in env '{env.eid}'", "win", 404)
+        return win
+
+    # -- undo of closed windows ---------------------------------------------------------
+
+    def _push_undo(self, env, removed):
+        """Remember closed windows for `undo` (caller holds env.lock)."""
+        if not removed or self.undo_depth <= 0:
+            return
+        env.undo.extend([w["id"], w] for w in removed)
+        del env.undo[: max(0, len(env.undo) - self.undo_depth)]
+        self.files.write_undo(env.eid, env.undo)
+
+    def undo_count(self, eid):
+        """Return how many closed windows of the env `undo` can restore (0 if no env)."""
+        with self._lock:
+            env = self._envs.get(eid)
+        if env is None:
+            return 0
+        with env.lock:
+            self._load(env)
+            return len(env.undo)
+
+    def undo(self, eid):
+        """Restore the most recently closed window of the env; return its id."""
+        env, _ = self._get(eid)
+        with env.lock:
+            self._open(env)
+            if not env.undo:
+                raise VisdomError("nothing to undo", "eid", 404)
+            win, window = env.undo[-1]
+            window = normalize_window(clone(window), str(win))
+            window.pop("i", None)  # back on top, as 0.3.0 does (max(i) + 1)
+            self._put(env, window)
+            env.undo.pop()
+            self.files.write_undo(env.eid, env.undo)
+            return window["id"], len(env.undo)
+
+    # -- experiments --------------------------------------------------------------------
+
+    def log_experiment(self, eid, args):
+        """Apply an /experiments/log request; return (experiment record, env_created)."""
+        if not self.has_env(eid):  # refuse before creating anything
+            check_experiment_args(args, None, eid)
+        env, created = self._get(eid, create=True)
+        with env.lock:
+            self._open(env)
+            now = time.time()
+            result = []
+
+            def apply():
+                count = len((env.experiment or {}).get("metrics") or [])
+                record = env.log_experiment(args, now)
+                result.append(clone(record))
+                summary = {k: v for k, v in result[0].items() if k != "metrics"}
+                new = result[0]["metrics"][count:]
+                return "experiment", {"experiment": summary, "metrics": new}
+
+            self._change(env, "experiment", {"args": args, "now": now}, apply)
+            return result[0], created
+
+    def experiments(self):
+        """Return [{"eid", "experiment"}] for every env that holds an experiment."""
+        found = []
+        for eid in self.env_ids():
+            with self._lock:
+                env = self._envs.get(eid)
+            if env is None:
+                continue
+            with env.lock:
+                self._load(env)
+                if env.deleted or env.broken or env.experiment is None:
+                    continue
+                found.append({"eid": eid, "experiment": clone(env.experiment)})
+        return found
+
     # -- envs -------------------------------------------------------------------------
+
+    def import_env(self, eid, jsons, reload):
+        """Create env `eid` from an uploaded env file's windows and layout; save it at once."""
+        jsons = normalize_windows(jsons, "jsons")
+        if not isinstance(reload, dict):
+            raise VisdomError("'reload' must be an object", "reload")
+        env, _ = self._get(eid, create=True)
+        with env.lock:
+            self._load(env)
+            env.broken, env.deleted = None, False
+
+            def apply():
+                env.replace(jsons, reload)
+                return "env_reset", {}
+
+            self._change(env, "replace", {"jsons": jsons, "reload": reload}, apply)
+        self._snapshot(env, force=True)
+        return eid
 
     def delete_env(self, eid):
         """Delete an env and its files."""
@@ -371,6 +520,12 @@ class Store:
         self._snapshot(dst, force=True)
         return eid
 
+    def save_all(self):
+        """Write every env held in memory now (envs never loaded are already on disk)."""
+        with self._lock:
+            loaded = [eid for eid, env in self._envs.items() if env.loaded]
+        return self.save(loaded)
+
     def save(self, eids):
         """Write the given envs to disk now; return the ids written."""
         saved = []
@@ -387,8 +542,8 @@ class Store:
             saved.append(eid)
         return saved
 
-    def compare(self, eids):
-        """Return the merged compare view of several envs."""
+    def compare(self, eids, show_all=False):
+        """Return the merged compare view of several envs (with every window when show_all)."""
         envs, seqs = [], {}
         for eid in eids:
             env, _ = self._get(eid)
@@ -396,7 +551,8 @@ class Store:
                 self._open(env)
                 envs.append((eid, clone(env.jsons)))
                 seqs[eid] = env.seq
-        return {"eids": list(eids), "windows": compare_windows(envs), "reload": {}, "seqs": seqs}
+        windows = compare_windows(envs, show_all=show_all)
+        return {"eids": list(eids), "windows": windows, "reload": {}, "seqs": seqs}
 
     def user_css(self):
         """Return the user's CSS (upstream's /user/style.css)."""
@@ -439,7 +595,10 @@ class Store:
                 if env.deleted or env.broken or not env.loaded or not (env.dirty or force):
                     return
                 started = time.monotonic()
-                text = json.dumps(env.to_file())
+                data = env.to_file()
+                if self.files.hashed(env.eid):
+                    data["name"] = env.eid  # 0.3.0's hash_<sha256>.json carries the name
+                text = json.dumps(data)
                 self.files.rotate_journal(env.eid)
                 env.dirty = False
             try:

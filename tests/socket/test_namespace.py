@@ -389,7 +389,14 @@ def test_all_null_append_pushes_nothing(sockets, plot, post, store):
 def test_join_env_of_a_missing_env_gets_its_windows_once_created(sockets, post):
     sio = sockets()
     ack = sio.emit("join_env", {"eid": "later"}, callback=True)
-    assert ack == {"eid": "later", "windows": [], "reload": {}, "exists": False, "seq": 0}
+    assert ack == {
+        "eid": "later",
+        "windows": [],
+        "reload": {},
+        "exists": False,
+        "seq": 0,
+        "undo": 0,
+    }
     body = {"eid": "later", "win": "T", "data": [{"content": "hi", "type": "text"}]}
     assert post("/events", body).get_data(as_text=True) == "T"
     pushed = [

@@ -272,7 +272,7 @@ def test_append_with_opts_reports_changed_props():
         win,
         {"data": [scatter("a", [1], [2])], "name": "a", "append": True, "opts": {"title": "z"}},
     )
-    assert change["props"] == {"title": "z"}
+    assert change["props"] == {"title": "z", "version": 2}  # 0.3.0 counts versions
     assert win["title"] == "z"
 
 
@@ -286,7 +286,7 @@ def test_type_gate_refuses_other_plot_types(ttype):
     with pytest.raises(VisdomError) as info:
         apply_update(win, {"data": [{"type": ttype, "y": [2]}], "append": True})
     assert info.value.message == (
-        f"win is not scatter, heatmap, custom, image_history, embeddings, or text; was {ttype}"
+        f"win is not scatter, heatmap, custom, image_history, plot_history, embeddings, or text; was {ttype}"
     )
     assert info.value.field == "win"
     assert win == before
