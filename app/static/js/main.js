@@ -1,12 +1,17 @@
 // Entry point of the env page: reads the page data, connects the socket, and wires the
 // top bar (env selector, env actions, views, filter) to the window workspace.
 import { api } from './api.js';
+import { connectionBadge } from './connection.js';
 import { EnvActions } from './envactions.js';
+import { EnvIO } from './envio.js';
 import { EnvSelector } from './envselector.js';
 import { envsFromPath } from './envtree.js';
 import { base, compareUrl, envUrl, page } from './page.js';
 import { connect } from './socket.js';
-import { notify, setOnline } from './status.js';
+import { installResizeReset } from './resizereset.js';
+import { notify } from './status.js';
+import { showNotification } from './toast.js';
+import { Undo } from './undo.js';
 import { Views } from './views.js';
 import { Workspace } from './workspace.js';
 
@@ -24,11 +29,20 @@ const socket = connect();
 const workspace = new Workspace(document.getElementById('grid'), socket, {
   readonly,
   onError: (message) => notify(message, 'error'),
+  onJoin: (ack) => undo.onJoin(ack),
   onChange: () => showNote(),
 });
 const selector = new EnvSelector(document.getElementById('env-selector'), { onOpen: navigate });
 const views = new Views(workspace, { readonly });
 new EnvActions(workspace, { open: navigate, refreshEnvs });
+const undo = new Undo(workspace, document.getElementById('env-undo'), { readonly });
+const envio = new EnvIO(workspace, { open: navigate, refreshEnvs });
+installResizeReset(workspace);
+const showAll = document.getElementById('show-all');
+showAll?.addEventListener('change', () => {
+  workspace.showAll = showAll.checked;
+  if (workspace.compare) show(workspace.eids);
+});
 
 let envs = Array.isArray(page.envs) ? page.envs.map(String) : [];
 selector.setEnvs(envs);
@@ -59,7 +73,10 @@ async function show(eids) {
     filter.value = '';
     workspace.setFilter('');
   }
-  const ok = await workspace.open(eids);
+  const opening = workspace.open(eids);
+  envio.render();
+  undo.render();
+  const ok = await opening;
   views.render();
   document.body.dataset.loaded = ok ? eids.join('+') : '';
   showNote();
@@ -85,8 +102,8 @@ window.addEventListener('popstate', (ev) => {
 const filterInput = document.getElementById('filter');
 filterInput?.addEventListener('input', () => workspace.setFilter(filterInput.value));
 
+connectionBadge(socket);
 socket.on('connect', () => {
-  setOnline(true);
   // First connect and every reconnect: (re)join and resync the windows.
   if (workspace.eids.length) {
     workspace.open(workspace.eids).then((ok) => {
@@ -99,8 +116,6 @@ socket.on('connect', () => {
     show(eids);
   }
 });
-socket.on('disconnect', () => setOnline(false));
-socket.on('connect_error', () => setOnline(false));
 socket.on('window', (msg) => workspace.onWindow(msg));
 socket.on('window_update', (msg) => workspace.onWindowUpdate(msg));
 socket.on('close', (msg) => workspace.onClose(msg));
@@ -112,6 +127,7 @@ socket.on('env_list', (msg) => {
   if (workspace.missing && workspace.eids.every((e) => envs.includes(e))) show(workspace.eids);
 });
 socket.on('views', (msg) => views.setViews(msg?.views || {}));
+socket.on('undo_state', (msg) => undo.onState(msg));
+socket.on('notification', (msg) => showNotification(msg));
 
-setOnline(false);
 window.visdomPage = { workspace, socket, navigate };

@@ -1,5 +1,6 @@
 // One window: the grid item element, its title bar (title, download, close) and a body
 // rendered by the pane module registered for the window's type.
+import { CommentBox } from './comments.js';
 import { paneType } from './panes/registry.js';
 
 const TYPING = new Set(['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON', 'OPTION']);
@@ -33,6 +34,7 @@ export class Pane {
     this.body.className = 'pane-body';
     this.frame.append(this.bar, this.body);
     this.el.append(this.frame);
+    this.comments = new CommentBox(this, host);
 
     this.frame.addEventListener('mousedown', () => this.focus());
     this.frame.addEventListener('keydown', (ev) => this.onKey(ev));
@@ -69,6 +71,7 @@ export class Pane {
       this.module = mod;
       this.view = mod.mount(this.body, win, this.context());
     }
+    this.comments.update(win);
     this.renderButtons();
   }
 
@@ -97,6 +100,8 @@ export class Pane {
         if (this.host.canSend()) this.host.send(this.win.id, extra);
       },
       emit: (event, payload) => this.host.emit(event, payload),
+      canEdit: () => this.host.canSend(),
+      buttonsChanged: () => this.renderButtons(),
       focus: () => this.focus(),
       title: () => this.title || this.win.id,
       // A view whose download formats changed after a deferred draw.
@@ -107,12 +112,14 @@ export class Pane {
   renderButtons() {
     this.buttons.replaceChildren();
     for (const format of this.view?.downloads || []) {
-      this.buttons.append(
-        button(`pane-button pane-download`, format.toUpperCase(), `Download as ${format}`, () =>
-          this.view.download(format),
-        ),
+      const b = button(`pane-button pane-download`, format.toUpperCase(), `Download as ${format}`, () =>
+        this.view.download(format),
       );
+      b.dataset.format = format;
+      this.buttons.append(b);
     }
+    const comment = this.comments.button(button);
+    if (comment) this.buttons.append(comment);
     if (this.host.canClose()) {
       const close = button('pane-button pane-close', '\u00d7', 'Close window', () =>
         this.host.close(this.win.id),

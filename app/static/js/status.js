@@ -1,27 +1,20 @@
-// The connection indicator and a small message area for errors and confirmations.
+// The connection indicator and short messages (toasts) for errors and confirmations.
+import { toast } from './toast.js';
 
-export function setOnline(online) {
+/** Show the connection state; `byHand`: the user disconnected (no retrying). */
+export function setOnline(online, byHand = false) {
   const el = document.getElementById('connection');
   if (!el) return;
   el.classList.toggle('online', online);
   el.classList.toggle('offline', !online);
   el.textContent = online ? 'online' : 'offline';
-  el.title = online ? 'Connected to the server' : 'Not connected: retrying';
+  if (online) el.title = 'Connected to the server: click to disconnect';
+  else if (byHand) el.title = 'Disconnected: click to reconnect';
+  else el.title = 'Not connected: retrying (click to retry now)';
   document.body.dataset.connection = online ? 'online' : 'offline';
 }
 
-let timer = null;
-
-/** Show a short message (kind: 'info' or 'error') for a few seconds. */
+/** Show a short message (kind: 'info', 'success', 'warning' or 'error') as a toast. */
 export function notify(message, kind = 'info') {
-  const el = document.getElementById('toast');
-  if (!el) return;
-  el.textContent = message;
-  el.className = `toast toast-${kind}`;
-  el.hidden = false;
-  clearTimeout(timer);
-  timer = setTimeout(() => {
-    el.hidden = true;
-  }, 5000);
-  if (kind === 'error') console.error(message);
+  toast(message, kind);
 }

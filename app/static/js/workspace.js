@@ -11,8 +11,10 @@ import { request } from './socket.js';
 const COMPARE_RESYNC_MS = 150;
 
 export class Workspace {
-  constructor(gridEl, socket, { readonly, onError, onChange }) {
+  constructor(gridEl, socket, { readonly, onError, onChange, onJoin }) {
     this.socket = socket;
+    this.onJoin = onJoin || (() => {});
+    this.showAll = false;
     this.readonly = readonly;
     this.onError = onError;
     this.onChange = onChange || (() => {});
@@ -59,7 +61,7 @@ export class Workspace {
     this.missing = false;
     // Held messages of the same env(s) stay held: the new snapshot decides which are new.
     if (!same) this.buffer = [];
-    const payload = eids.length > 1 ? { eids } : { eid: eids[0] };
+    const payload = this.joinPayload(eids);
     const pending = request(this.socket, 'join_env', payload);
     this.loading = pending;
     let ack;
@@ -82,6 +84,7 @@ export class Workspace {
     this.missing = ack.exists === false;
     this.seq.reset(ackSeqs(ack, eids));
     this.show(ack, !same);
+    this.onJoin(ack);
     const held = this.buffer;
     this.buffer = [];
     for (const [apply, msg] of held) {
@@ -96,6 +99,12 @@ export class Workspace {
     const contentID = msg.window ? msg.window.contentID : msg.contentID;
     const pane = this.panes.get(msg.window ? msg.window.id : msg.win);
     return Boolean(contentID && pane && pane.win.contentID === contentID);
+  }
+
+  /** The join_env payload: one env, or a compare view (with every window if showAll). */
+  joinPayload(eids) {
+    if (eids.length < 2) return { eid: eids[0] };
+    return this.showAll ? { eids, show_all: true } : { eids };
   }
 
   /** Re-join the shown env(s) now, holding live messages until the snapshot is shown. */

@@ -1,9 +1,17 @@
-// Image windows (`image` and `image_history`): caption, history slider, ctrl-scroll zoom,
-// alt-scroll pan, alt shows the pixel under the mouse, double-click resets; a click sends
-// `Click` with image_coord in image pixels.
+// Image windows (`image` and `image_history`): caption, history slider (moving it sends
+// `SliderMoved`), ctrl-scroll zooms about the mouse pointer, dragging or alt-scroll pans,
+// alt shows the pixel under the mouse, double-click resets; a click sends `Click` with
+// image_coord in image pixels. The download is a PNG or a JPEG, as the image is.
 import { downloadURL, fileName } from './download.js';
 
 const ZOOM_STEP = 1.1;
+const DRAG_PX = 3; // a press that moves less than this is a click, not a pan
+
+/** The download format of an image source: 'jpeg' for JPEG data or files, else 'png'. */
+export function imageFormat(src) {
+  const s = typeof src === 'string' ? src : '';
+  return /^data:image\/jpe?g[;,]/i.test(s) || /\.jpe?g(\?|#|$)/i.test(s) ? 'jpeg' : 'png';
+}
 
 function mount(body, win, ctx) {
   const root = document.createElement('div');
@@ -96,8 +104,57 @@ function mount(body, win, ctx) {
   stage.addEventListener('mouseleave', () => {
     coords.hidden = true;
   });
+  /** Zoom by `factor`, keeping the image point under (x, y) (client pixels) still. */
+  function zoomAt(x, y, factor) {
+    const before = img.getBoundingClientRect();
+    const next = Math.min(Math.max(zoom * factor, 0.1), 50);
+    if (!before.width || next === zoom) return;
+    const u = (x - before.left) / before.width;
+    const v = (y - before.top) / before.height;
+    zoom = next;
+    fit();
+    const after = img.getBoundingClientRect();
+    pan.x += x - (after.left + u * after.width);
+    pan.y += y - (after.top + v * after.height);
+    fit();
+  }
+
+  // Dragging pans; the click that ends a drag is not sent as a Click event.
+  let drag = null;
+  let dragged = false;
+  stage.addEventListener('pointerdown', (ev) => {
+    if (ev.button !== 0) return;
+    drag = { x: ev.clientX, y: ev.clientY, pan: { ...pan }, moved: false, id: ev.pointerId };
+    dragged = false;
+  });
+  stage.addEventListener('pointermove', (ev) => {
+    if (!drag || ev.pointerId !== drag.id) return;
+    const dx = ev.clientX - drag.x;
+    const dy = ev.clientY - drag.y;
+    if (!drag.moved && Math.hypot(dx, dy) < DRAG_PX) return;
+    if (!drag.moved) {
+      drag.moved = true;
+      stage.setPointerCapture(ev.pointerId);
+      stage.classList.add('panning');
+    }
+    pan = { x: drag.pan.x + dx, y: drag.pan.y + dy };
+    fit();
+  });
+  const endDrag = () => {
+    if (!drag) return;
+    dragged = drag.moved;
+    drag = null;
+    stage.classList.remove('panning');
+  };
+  stage.addEventListener('pointerup', endDrag);
+  stage.addEventListener('pointercancel', endDrag);
+
   stage.addEventListener('click', (ev) => {
     ctx.focus();
+    if (dragged) {
+      dragged = false;
+      return;
+    }
     last = pixelAt(ev);
     ctx.send({
       event_type: 'Click',
@@ -114,9 +171,7 @@ function mount(body, win, ctx) {
     (ev) => {
       if (ev.ctrlKey || ev.metaKey) {
         ev.preventDefault();
-        zoom *= ev.deltaY < 0 ? ZOOM_STEP : 1 / ZOOM_STEP;
-        zoom = Math.min(Math.max(zoom, 0.1), 50);
-        fit();
+        zoomAt(ev.clientX, ev.clientY, ev.deltaY < 0 ? ZOOM_STEP : 1 / ZOOM_STEP);
       } else if (ev.altKey) {
         ev.preventDefault();
         if (ev.shiftKey) pan.x -= ev.deltaY;
@@ -137,12 +192,20 @@ function mount(body, win, ctx) {
   window.addEventListener('keydown', onAlt);
   window.addEventListener('keyup', onAlt);
   slider.addEventListener('input', () => {
-    w.selected = Number(slider.value);
+    const index = Number(slider.value);
+    if (index === (Number(w.selected) || 0)) return;
+    const format = imageFormat(current().src);
+    w.selected = index;
     show();
+    if (imageFormat(current().src) !== format) ctx.buttonsChanged?.();
+    // visdom 0.3.0 sends the new index to the script's handlers, without the window.
+    ctx.send({ event_type: 'SliderMoved', index, pane_data: false });
   });
 
   const view = {
-    downloads: ['png'],
+    get downloads() {
+      return [imageFormat(current().src)];
+    },
     update(next) {
       w = next;
       show();
@@ -158,7 +221,7 @@ function mount(body, win, ctx) {
     resize: fit,
     download() {
       const src = current().src;
-      if (src) downloadURL(src, fileName(ctx.title(), src.startsWith('data:image/jpeg') ? 'jpg' : 'png'));
+      if (src) downloadURL(src, fileName(ctx.title(), imageFormat(src) === 'jpeg' ? 'jpg' : 'png'));
     },
     destroy() {
       window.removeEventListener('keydown', onAlt);

@@ -6,6 +6,7 @@ import { url } from '../page.js';
 import { fileName } from './download.js';
 import { fixTrace, layoutForPlotly } from './plotcompat.js';
 import { extendGroups, mergeDeltas } from './plotdelta.js';
+import { plotConfig, watchShapes } from './shapes.js';
 
 let Plotly = window.Plotly;
 let loading = null;
@@ -66,9 +67,9 @@ function mount(body, win, ctx) {
     drawn = drawn
       .then(() => {
         if (!alive) return null;
-        return react && gd._fullLayout
-          ? Plotly.react(gd, data, layout, CONFIG)
-          : Plotly.newPlot(gd, data, layout, CONFIG);
+        const config = plotConfig(CONFIG, ctx);
+        if (react && gd._fullLayout) return Plotly.react(gd, data, layout, config);
+        return Plotly.newPlot(gd, data, layout, config).then(() => watchShapes(gd, ctx));
       })
       .catch(report);
   }

@@ -1,5 +1,7 @@
 // Properties windows: a form of text, number, button, checkbox and select items; every
-// edit sends `PropertyUpdate` with propertyId (the item index) and value.
+// edit sends `PropertyUpdate` with propertyId (the item index) and value. Downloads the
+// properties as JSON (upstream does the same).
+import { downloadText, fileName } from './download.js';
 
 function control(prop, index, ctx) {
   const send = (value) => ctx.send({ event_type: 'PropertyUpdate', propertyId: index, value });
@@ -53,8 +55,15 @@ function mount(body, win, ctx) {
   const table = document.createElement('table');
   table.className = 'properties-pane';
   body.append(table);
+  let current = win;
   const view = {
+    downloads: ['json'],
+    download() {
+      const props = Array.isArray(current.content) ? current.content : [];
+      downloadText(JSON.stringify(props, null, 2), fileName(ctx.title(), 'json'), 'application/json');
+    },
     update(w) {
+      current = w;
       const props = Array.isArray(w.content) ? w.content : [];
       const rows = props.map((prop, i) => {
         const tr = document.createElement('tr');

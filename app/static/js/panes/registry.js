@@ -7,6 +7,7 @@ import embeddings from './embeddings.js';
 import image from './image.js';
 import network from './network.js';
 import plot from './plot.js';
+import plotHistory from './plot_history.js';
 import properties from './properties.js';
 import text from './text.js';
 import unknown from './unknown.js';
@@ -19,6 +20,7 @@ export function register(mod, ...aliases) {
 }
 
 register(plot);
+register(plotHistory);
 register(image, 'image_history');
 register(text);
 register(properties);

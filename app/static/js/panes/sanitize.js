@@ -19,3 +19,10 @@ export function sanitizedFragment(html) {
 export function setSanitizedHTML(el, html) {
   el.replaceChildren(sanitizedFragment(html));
 }
+
+/** The sanitized `html` as a string (for files the user downloads). */
+export function sanitizedHTML(html) {
+  const box = document.createElement('div');
+  box.append(sanitizedFragment(html));
+  return box.innerHTML;
+}

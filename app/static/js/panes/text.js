@@ -1,8 +1,16 @@
 // Text windows: HTML (also svg, matplot, audio and video), always sanitized. Appends are
-// drawn once per animation frame, however many arrived.
+// drawn once per animation frame, however many arrived. Downloads: the content as an
+// HTML file, and the SVG when the window shows one.
 import { cancelFrame, onFrame } from '../frames.js';
 import { downloadText, fileName } from './download.js';
-import { sanitizedFragment } from './sanitize.js';
+import { sanitizedFragment, sanitizedHTML } from './sanitize.js';
+
+/** A standalone HTML document of a text window (the content as stored, sanitized again on open). */
+export function htmlDocument(title, content) {
+  const t = document.createElement('title');
+  t.textContent = String(title ?? '');
+  return `<!doctype html>\n<html><head><meta charset="utf-8">${t.outerHTML}</head>\n<body>\n${sanitizedHTML(content)}\n</body></html>\n`;
+}
 
 function mount(body, win, ctx) {
   const el = document.createElement('div');
@@ -30,7 +38,7 @@ function mount(body, win, ctx) {
 
   const view = {
     get downloads() {
-      return svgSource() ? ['svg'] : [];
+      return svgSource() ? ['html', 'svg'] : ['html'];
     },
     update(w) {
       show(w.content);
@@ -48,6 +56,7 @@ function mount(body, win, ctx) {
     download(format) {
       const src = svgSource();
       if (format === 'svg' && src) downloadText(src, fileName(ctx.title(), 'svg'), 'image/svg+xml');
+      if (format === 'html') downloadText(htmlDocument(ctx.title(), content), fileName(ctx.title(), 'html'), 'text/html');
     },
   };
   view.update(win);
