@@ -34,7 +34,8 @@ class UserError(ValueError):
 
 def client_hash(password):
     """Return sha256hex(password): what the upstream client sends instead of the password."""
-    return hashlib.sha256(password.encode("utf-8")).hexdigest()
+    # surrogatepass: a lone surrogate (JSON allows "\ud800") hashes instead of failing.
+    return hashlib.sha256(password.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def login_secret(value, prehashed):

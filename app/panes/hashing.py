@@ -3,8 +3,12 @@
 import hashlib
 import json
 
+from .columns import Column
+
 
 def _canonical(value):
+    if isinstance(value, Column):
+        value = value.tolist()
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, dict):

@@ -8,6 +8,7 @@ appends extend lists in place and the returned delta carries only the new points
 import math
 
 from ..common import VisdomError
+from .columns import columnize_trace, extend_axis, is_sequence
 from .heatmap import check_heatmap_update, merge_heatmap
 from .window import check_data_list, check_frame, new_content_id, require_dict, title_of
 
@@ -289,7 +290,13 @@ def _update_plot(window, args, caps):
         if value is not None:
             content.setdefault("layout", {})[key] = value
     props = _apply_opts(window, opts)
-    if legend is not None:
+    if legend is not None and name is not None:
+        # With a name, only that trace is renamed (0.3.0), and not when the legend already
+        # lists its name (learning_curve sends every metric's name with each update).
+        if legend and name not in legend:
+            for idx in targets:
+                traces[idx]["name"] = legend[0]
+    elif legend is not None:
         for trace, label in zip(traces, legend, strict=False):
             trace["name"] = label
 
@@ -322,10 +329,11 @@ def _update_plot(window, args, caps):
         for axis in ("x", "y", "z"):
             if axis == "z" and not isinstance(new.get("z"), list):
                 continue
-            if append and isinstance(trace.get(axis), list):
-                trace[axis].extend(new[axis])
+            if append and is_sequence(trace.get(axis)):
+                extend_axis(trace, axis, new[axis])
             else:
                 trace[axis] = list(new[axis])
+                columnize_trace(trace)
             delta[axis] = new[axis]
         color = (
             (new.get("marker") or {}).get("color") if isinstance(new.get("marker"), dict) else None

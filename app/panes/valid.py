@@ -7,6 +7,7 @@ VisdomError naming the field, so that no later request meets a window it cannot 
 """
 
 from ..common import VisdomError
+from .columns import columnize_trace
 from .window import new_content_id
 
 # Pane types the UI draws; other string types are kept (the UI shows a placeholder).
@@ -42,6 +43,8 @@ def _check_content(wtype, window, field):
                 "a plot window's 'content.data' must be a list of trace objects",
                 f"{field}.content.data",
             )
+        for trace in traces:
+            columnize_trace(trace)
         if content.get("layout") is None:
             content["layout"] = {}
         if not isinstance(content["layout"], dict):

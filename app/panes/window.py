@@ -3,6 +3,7 @@
 import uuid
 
 from ..common import VisdomError
+from .columns import columnize_trace
 
 PLAIN_TYPES = ("image", "text", "properties")
 
@@ -92,7 +93,7 @@ def build_window(args, win_id):
         window["old_content"] = []
     else:
         layout = require_dict(args, "layout")
-        window["content"] = {"data": data, "layout": layout}
+        window["content"] = {"data": [columnize_trace(trace) for trace in data], "layout": layout}
         if opts.get("caption") is not None:
             window["content"]["caption"] = opts["caption"]
         window["type"] = "plot"

@@ -28,6 +28,10 @@ def escape_eid(raw, field="eid", default="main"):
     if not isinstance(raw, str):
         raise VisdomError(f"'{field}' must be a string, got {type(raw).__name__}", field)
     eid = raw.replace("/", "_").replace("\\", "_").replace("\n", "-").replace("\r", "-")
+    try:
+        eid.encode("utf-8")
+    except UnicodeEncodeError:
+        raise VisdomError(f"'{field}' is not valid Unicode (a lone surrogate)", field) from None
     if eid.startswith(".") or _BAD.search(eid) or eid != eid.strip():
         raise VisdomError(
             f"'{field}' may not start with '.', contain control characters "

@@ -26,6 +26,7 @@ import shutil
 import threading
 
 from ..common import VisdomError
+from ..jsonio import lenient_dumps
 from .names import escape_eid, file_stem, is_hashed
 
 log = logging.getLogger(__name__)
@@ -186,7 +187,7 @@ class Persistence:
         """
         if self.hashed(eid):  # the file name does not tell the env: the records do
             record = dict(record, eid=eid)
-        line = (json.dumps(record, separators=(",", ":")) + "\n").encode("utf-8")
+        line = (lenient_dumps(record) + "\n").encode("utf-8")
         try:
             f = self._open_journal(eid)
             mark = os.fstat(f.fileno()).st_size

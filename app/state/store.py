@@ -7,7 +7,9 @@ import time
 import uuid
 
 from ..common import VisdomError
+from ..jsonio import lenient_dumps
 from ..panes import apply_update, build_window
+from ..panes.columns import Column
 from ..panes.compare import compare_windows
 from ..panes.experiment import check_experiment_args
 from ..panes.hashing import window_hash
@@ -18,9 +20,20 @@ from .persistence import Persistence, storage_error
 log = logging.getLogger(__name__)
 
 
+_SCALARS = frozenset((int, float, str, bool, type(None)))
+
+
 def clone(value):
-    """Return a deep copy of JSON data (fast: one encode and decode in C)."""
-    return json.loads(json.dumps(value))
+    """Return a deep copy of window data; numeric columns are shared as frozen views (O(1))."""
+    if isinstance(value, dict):
+        return {key: clone(item) for key, item in value.items()}
+    if isinstance(value, list):
+        if set(map(type, value)) <= _SCALARS:
+            return value.copy()
+        return [clone(item) for item in value]
+    if isinstance(value, Column):
+        return value.view()
+    return value
 
 
 def _sorted_windows(jsons):
@@ -598,7 +611,7 @@ class Store:
                 data = env.to_file()
                 if self.files.hashed(env.eid):
                     data["name"] = env.eid  # 0.3.0's hash_<sha256>.json carries the name
-                text = json.dumps(data)
+                text = lenient_dumps(data)
                 self.files.rotate_journal(env.eid)
                 env.dirty = False
             try:

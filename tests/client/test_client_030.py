@@ -1,8 +1,4 @@
-"""The functions visdom 0.3.0 added, through our client against a real server.
-
-Some need server features that are being added alongside (delta doc section 3); they are
-written against that spec and listed in NEEDS_SERVER_030 for whoever merges both.
-"""
+"""The functions visdom 0.3.0 added, through our client against a real server."""
 
 import json
 
@@ -11,15 +7,6 @@ import pytest
 import requests
 
 from .conftest import env_windows, wait_for
-
-# Tests that pass only once the server has the 0.3.0 features named in their docstrings.
-NEEDS_SERVER_030 = [
-    "test_confusion_matrix_replace_then_remove",
-    "test_learning_curve_append_adds_one_point_per_metric",
-    "test_experiment_life_cycle",
-    "test_3d_line_append_extends_z",
-    "test_line_store_history_adds_frames",
-]
 
 
 @pytest.fixture
@@ -166,10 +153,6 @@ def test_line_store_history_adds_frames(vis, stored):
     window = wait_for(lambda: stored().get("ph"))
     assert window["type"] == "plot_history"
     assert [frame["caption"] for frame in window["content"]] == ["0", "1", "2"]
-
-
-def test_needs_server_030_names_tests_of_this_module():
-    assert set(NEEDS_SERVER_030) <= {name for name in globals() if name.startswith("test_")}
 
 
 def test_idle_session_is_closed_and_reopened(shared_server, eid):
