@@ -219,18 +219,27 @@ def quick_exit_on_sigterm(worker):
     import signal
     import threading
 
-    from .sockets import close_connections
-
     app = getattr(worker, "wsgi", None)
 
     def on_term(sig, frame):
         worker.handle_exit(sig, frame)
         if app is not None:
             threading.Thread(
-                target=close_connections, args=(app,), name="visdom-close-sockets", daemon=True
+                target=_close_until_exit, args=(app,), name="visdom-close-sockets", daemon=True
             ).start()
 
     signal.signal(signal.SIGTERM, on_term)
+
+
+def _close_until_exit(app):
+    """Close open connections now, and again for those that were still opening."""
+    import time
+
+    from .sockets import close_connections
+
+    for delay in (0, 0.2, 0.5, 1.0):
+        time.sleep(delay)
+        close_connections(app)
 
 
 def _close_store(server, worker):

@@ -37,6 +37,7 @@ def close_connections(app):
     gunicorn's graceful timeout: closing the sockets lets the worker exit at once.
     Browsers and clients reconnect to the next server by themselves.
     """
+    app.extensions["visdom_closing"] = True  # connections still opening close themselves
     registry = app.extensions.get("visdom_clients")
     if registry is not None:
         registry.close_all()

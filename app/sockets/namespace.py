@@ -52,6 +52,8 @@ class VisdomNamespace(Namespace):
 
     def on_connect(self, auth=None):
         """Browser or client connects; refused when the auth hook says no."""
+        if current_app.extensions.get("visdom_closing"):
+            return False  # the server is shutting down
         hook = current_app.extensions.get("visdom_socket_auth")
         if hook is not None and not hook(auth):
             return False

@@ -45,6 +45,8 @@ def vis_socket(ws):
     conn = registry.add(Connection(request.cookies.get(COOKIE), send=send, close=ws.close))
     _hook("visdom_socket_opened", ("raw", conn.sid), ws.close)
     try:
+        if current_app.extensions.get("visdom_closing"):
+            return  # the server is shutting down
         send(ALIVE)
         while True:
             raw = ws.receive()

@@ -254,6 +254,30 @@ HTTP_BODIES = {
             }
         ),
     ),
+    "experiments.log": st.one_of(
+        st.fixed_dictionaries(
+            {
+                "eid": EID,
+                "action": st.just("log"),
+                "name": st.text(max_size=8),
+                "params": st.fixed_dictionaries({"lr": NUMBERS}),
+                "tags": st.fixed_dictionaries({"m": st.text(max_size=4)}),
+            }
+        ),
+        st.fixed_dictionaries(
+            {
+                "eid": EID,
+                "action": st.just("metrics"),
+                "metrics": st.fixed_dictionaries({"loss": NUMBERS}),
+                "step": st.integers(0, 100) | st.none(),
+            }
+        ),
+        st.fixed_dictionaries(
+            {"eid": EID, "action": st.just("finish"), "status": st.sampled_from(["finished", "x"])}
+        ),
+    ),
+    # A multipart upload; JSON bodies are junk to it, which it must refuse with a 4xx.
+    "envs.upload_env": st.just({}),
     "auth.upstream_login": st.fixed_dictionaries(
         {"username": st.sampled_from(["ed", "nobody"]), "password": st.text(max_size=8)}
     ),
@@ -279,6 +303,18 @@ SOCKET_PAYLOADS = {
     "close_window": st.fixed_dictionaries({"eid": EID, "win": WIN}),
     "layout_item_update": st.fixed_dictionaries({"eid": EID, "win": WIN, "layout": LAYOUT_ITEM}),
     "pop_embeddings_pane": st.fixed_dictionaries({"eid": EID, "win": WIN}),
+    "update_comment": st.fixed_dictionaries({"eid": EID, "win": WIN, "comment": TEXTS}),
+    "update_plot_layout": st.fixed_dictionaries(
+        {
+            "eid": EID,
+            "win": WIN,
+            "layout": st.fixed_dictionaries(
+                {"shapes": st.lists(st.fixed_dictionaries({"type": st.just("rect")}), max_size=2)}
+            ),
+        }
+    ),
+    "undo": st.fixed_dictionaries({"eid": EID}),
+    "save_all": st.just({}),
 }
 
 # -- mutation ---------------------------------------------------------------------------
