@@ -6,6 +6,7 @@ from flask import current_app, request
 from flask_socketio import Namespace, join_room, leave_room, rooms
 
 from ..common import VisdomError
+from ..panes.decimate import content_for_browser
 from ..services import windows
 from ..services.events import deliver_browser_event
 from ..state import escape_eid, get_store
@@ -73,7 +74,7 @@ class VisdomNamespace(Namespace):
                 # Join first, so that no change between the snapshot and the join is lost.
                 for eid in eids:
                     join_room(broadcast.env_room(eid))
-                return store.compare(eids)
+                return content_for_browser(store.compare(eids))
             data = {"eid": eids[0]}
         eid = _eid(data)
         # Join first: a page opened on an env that does not exist yet gets its windows
@@ -81,7 +82,7 @@ class VisdomNamespace(Namespace):
         join_room(broadcast.env_room(eid))
         if not store.has_env(eid):
             return {"eid": eid, "windows": [], "reload": {}, "exists": False, "seq": 0}
-        return dict(store.env_content(eid), exists=True)
+        return dict(content_for_browser(store.env_content(eid)), exists=True)
 
     @safe
     def on_leave_env(self, data):
