@@ -8,7 +8,7 @@ export class Pane {
   /**
    * @param {object} win the window object (upstream §3)
    * @param {object} host {readonly, canClose(), canSend(), send(win, extra),
-   *   close(win), emit(event, payload)}
+   *   close(win), emit(event, payload), eid()}
    */
   constructor(win, host) {
     this.host = host;
@@ -99,6 +99,8 @@ export class Pane {
       emit: (event, payload) => this.host.emit(event, payload),
       focus: () => this.focus(),
       title: () => this.title || this.win.id,
+      // The env the window is stored in (null in a compare view: merged windows).
+      eid: () => this.host.eid?.() ?? null,
       // A view whose download formats changed after a deferred draw.
       downloadsChanged: () => this.renderButtons(),
     };
