@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app, jsonify, make_response, request
 
 from ..common import COOKIE, VisdomError, parse_body
+from ..panes.decimate import content_for_browser
 from ..services import envs as env_service
 from ..sockets.clients import new_client_cookie
 from ..state import escape_eid, get_store
@@ -131,14 +132,15 @@ def compare_post(eids):
 
 @bp.get("/api/env/<path:eid>")
 def env_json(eid):
-    """Answer {"eid", "windows", "reload"} for one env."""
+    """Answer {"eid", "windows", "reload", "seq"} for one env, big plots decimated."""
     eid = escape_eid(eid, field="eid", default=None)
     touch(eid)
-    return jsonify(get_store().env_content(eid))
+    return jsonify(content_for_browser(get_store().env_content(eid)))
 
 
 @bp.get("/api/compare/<path:eids>")
 def compare_json(eids):
-    """Answer the merged compare view of several envs (?show_all=1: every window too)."""
+    """Answer the merged compare view of several envs, big plots decimated
+    (?show_all=1: every window too)."""
     show_all = request.args.get("show_all", "").lower() in ("1", "true", "yes")
-    return jsonify(get_store().compare(compare_ids(eids), show_all=show_all))
+    return jsonify(content_for_browser(get_store().compare(compare_ids(eids), show_all=show_all)))

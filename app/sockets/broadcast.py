@@ -8,6 +8,7 @@ order. Socket.IO payloads are strict JSON (app.jsonio): NaN and ±Inf become nul
 from flask import current_app
 
 from ..extensions import socketio
+from ..panes.decimate import delta_for_browser, window_for_browser
 
 
 def env_room(eid):
@@ -20,7 +21,15 @@ def events_room(eid):
 
 def publish(eid, event, payload):
     """Send one numbered env change (`window`, `window_update`, `close`, `layout`,
-    `env_reset`) to the env's browsers."""
+    `env_reset`) to the env's browsers.
+
+    Big plot traces travel decimated (app.panes.decimate): browsers draw what fits
+    their panes and ask /api/window for the points of a zoomed range.
+    """
+    if event == "window":
+        payload = dict(payload, window=window_for_browser(payload.get("window")))
+    elif event == "window_update":
+        payload = delta_for_browser(payload)
     socketio.emit(event, payload, to=env_room(eid))
 
 

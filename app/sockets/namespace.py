@@ -6,6 +6,7 @@ from flask import current_app, request
 from flask_socketio import Namespace, emit, join_room, leave_room, rooms
 
 from ..common import VisdomError
+from ..panes.decimate import content_for_browser
 from ..services import envs as env_service
 from ..services import windows
 from ..services.events import deliver_browser_event
@@ -86,7 +87,7 @@ class VisdomNamespace(Namespace):
                 # Join first, so that no change between the snapshot and the join is lost.
                 for eid in eids:
                     join_room(broadcast.env_room(eid))
-                return store.compare(eids, show_all=show_all)
+                return content_for_browser(store.compare(eids, show_all=show_all))
             data = {"eid": eids[0]}
         eid = _eid(data)
         # Join first: a page opened on an env that does not exist yet gets its windows
@@ -100,7 +101,7 @@ class VisdomNamespace(Namespace):
             if exc.status == 409:  # an unreadable env file: tell the user, not just the ack
                 _notify("error", exc.message, eid)
             raise
-        return dict(content, exists=True, undo=store.undo_count(eid))
+        return dict(content_for_browser(content), exists=True, undo=store.undo_count(eid))
 
     @safe
     def on_leave_env(self, data):

@@ -8,7 +8,7 @@ import uuid
 
 from ..common import VisdomError
 from ..jsonio import lenient_dumps
-from ..panes import apply_update, build_window
+from ..panes import apply_update, build_window, decimate
 from ..panes.columns import Column
 from ..panes.compare import compare_windows
 from ..panes.experiment import check_experiment_args
@@ -662,3 +662,49 @@ class Store:
             self._saver.join(timeout=5)
         self.flush(force=True)
         self.files.close()
+
+    # -- display decimation -----------------------------------------------------------
+
+    def read_range(self, eid, win, x0=None, x1=None, px=None):
+        """Return the points a browser `px` pixels wide draws of a plot in [x0, x1].
+
+        Per trace {"index", "total", "shown", "raw", "columns": {plotly path: values}}
+        (app.panes.decimate.trace_points); traces that are not decimated (unsorted or
+        non-numeric x) come as {"index", "total", "whole": true} without points: the
+        browser keeps what it has. The columns are copied under the env lock and
+        decimated after it, so appends wait only for the copy.
+        """
+        env, _ = self._get(eid)
+        with env.lock:
+            self._open(env)
+            window = env.jsons.get(str(win))
+            content = window.get("content") if isinstance(window, dict) else None
+            if window is None or window.get("type") != "plot" or not isinstance(content, dict):
+                raise VisdomError(f"'{win}' is not a plot window in env '{eid}'", "win", 404)
+            traces = [_copy_columns(t) for t in content.get("data") or []]
+            head = {"eid": eid, "win": str(win), "contentID": window.get("contentID")}
+            seq = env.seq
+        budget = decimate.budget_for(px)
+        out = []
+        for index, trace in enumerate(traces):
+            points = decimate.trace_points(trace, (x0, x1), budget)
+            if points is None:
+                total = decimate.length(trace.get("y"))
+                out.append({"index": index, "total": total, "whole": True})
+            else:
+                out.append(dict(points, index=index))
+        return dict(head, seq=seq, x0=x0, x1=x1, budget=budget, traces=out)
+
+
+def _copy_columns(trace):
+    """Copy a trace's own lists (one level into nested objects) so they can be read unlocked."""
+    if not isinstance(trace, dict):
+        return {}
+    out = {}
+    for key, value in trace.items():
+        if isinstance(value, dict):
+            value = {k: decimate.copy_column(v) for k, v in value.items()}
+        else:
+            value = decimate.copy_column(value)
+        out[key] = value
+    return out

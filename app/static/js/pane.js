@@ -9,7 +9,7 @@ export class Pane {
   /**
    * @param {object} win the window object (upstream §3)
    * @param {object} host {readonly, canClose(), canSend(), send(win, extra),
-   *   close(win), emit(event, payload)}
+   *   close(win), emit(event, payload), eid()}
    */
   constructor(win, host) {
     this.host = host;
@@ -104,6 +104,8 @@ export class Pane {
       buttonsChanged: () => this.renderButtons(),
       focus: () => this.focus(),
       title: () => this.title || this.win.id,
+      // The env the window is stored in (null in a compare view: merged windows).
+      eid: () => this.host.eid?.() ?? null,
       // A view whose download formats changed after a deferred draw.
       downloadsChanged: () => this.renderButtons(),
     };

@@ -40,6 +40,7 @@ export class Workspace {
       send: (win, extra) => this.send(win, extra),
       close: (win) => this.closeWindow(win),
       emit: (event, payload) => this.emit(event, payload),
+      eid: () => (this.compare ? null : this.eid), // where a pane reads more of its data
     };
   }
 

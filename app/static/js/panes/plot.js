@@ -3,6 +3,7 @@
 // null points as gaps and null heatmap cells blank.
 import { cancelFrame, onFrame } from '../frames.js';
 import { url } from '../page.js';
+import { decimation } from './decimated.js';
 import { fileName } from './download.js';
 import { fixTrace, layoutForPlotly } from './plotcompat.js';
 import { extendGroups, mergeDeltas } from './plotdelta.js';
@@ -52,6 +53,12 @@ function mount(body, win, ctx) {
   let pending = [];
   let traces = 0;
   let flushJob = null; // the draw of the pending deltas waiting in the chain, if any
+  // Big traces arrive decimated; zooms read the visible range (decimated.js).
+  const decim = decimation(gd, body, ctx, {
+    plotly: () => Plotly,
+    queue: (fn) => queue(fn),
+    drawPending: () => drawPending(),
+  });
 
   function draw(w, react) {
     const content = w.content || {};
@@ -63,6 +70,7 @@ function mount(body, win, ctx) {
     traces = data.length;
     flushJob = null;
     cancelFrame(flush);
+    decim.reset(w);
     const layout = paneLayout(content.layout);
     drawn = drawn
       .then(() => {
@@ -71,6 +79,7 @@ function mount(body, win, ctx) {
         if (react && gd._fullLayout) return Plotly.react(gd, data, layout, config);
         return Plotly.newPlot(gd, data, layout, config).then(() => watchShapes(gd, ctx));
       })
+      .then(() => alive && decim.drawn())
       .catch(report);
   }
 
@@ -96,22 +105,30 @@ function mount(body, win, ctx) {
     queue(async () => {
       if (flushJob !== job) return; // a full redraw came in between and replaced it
       flushJob = null;
-      // Taken now, not when the frame came: deltas that arrived meanwhile join this draw.
-      const ops = mergeDeltas(pending);
-      pending = [];
-      for (const op of ops) {
-        if (op.kind === 'append_traces') {
-          for (const g of extendGroups(op.traces, gd.data)) {
-            await Plotly.extendTraces(gd, g.update, g.indices);
-          }
-        } else await Plotly.addTraces(gd, fixTrace(op.trace));
-        await relayout(op.layout);
-      }
+      await drawPending();
     });
+  }
+
+  /** Draw every pending delta now (inside the chain). */
+  async function drawPending() {
+    // Taken now, not when the frame came: deltas that arrived meanwhile join this draw.
+    const ops = mergeDeltas(pending);
+    pending = [];
+    if (!ops.length) return;
+    for (const op of ops) {
+      if (op.kind === 'append_traces') {
+        for (const g of extendGroups(op.traces, gd.data)) {
+          await Plotly.extendTraces(gd, g.update, g.indices);
+        }
+      } else await Plotly.addTraces(gd, fixTrace(op.trace));
+      await relayout(op.layout);
+    }
+    decim.extended();
   }
 
   function accept(delta) {
     pending.push(delta);
+    decim.accepted(delta);
     // A hidden tab draws nothing: keep the queue short by merging it as it grows.
     if (pending.length > 256) pending = mergeDeltas(pending);
     onFrame(flush);
@@ -137,11 +154,15 @@ function mount(body, win, ctx) {
     },
     resize() {
       if (gd.offsetParent === null || !gd._fullLayout) return;
-      queue(() => Plotly.Plots.resize(gd));
+      queue(async () => {
+        await Plotly.Plots.resize(gd);
+        decim.resized();
+      });
     },
     download(format) {
       queue(() =>
-        Plotly.downloadImage(gd, {
+        // A decimated plot's picture carries the label: it is not every point.
+        Plotly.downloadImage(decim.imageSource(), {
           format,
           filename: fileName(ctx.title(), format).replace(/\.\w+$/, ''),
           width: gd.clientWidth || 700,
@@ -152,6 +173,7 @@ function mount(body, win, ctx) {
     destroy() {
       alive = false;
       pending = [];
+      decim.destroy();
       cancelFrame(flush);
       try {
         Plotly.purge(gd);
