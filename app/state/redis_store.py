@@ -194,6 +194,11 @@ class RedisStore(Store):
 
     def _get(self, eid, create=False):
         env = self._find(eid)
+        if env is not None and create and not self.has_env(eid):
+            with self._lock:  # deleted by another process: start a new one
+                if self._envs.get(eid) is env:
+                    self._envs.pop(eid)
+            env = None
         if env is not None:
             return env, False
         if not create:
@@ -224,7 +229,7 @@ class RedisStore(Store):
         args = [token, LOCK_TTL_MS, env.seq if env.loaded else -1, rep.gen, rep.col_prefix]
         if env.loaded:
             for entry in rep.image.values():
-                for tok, column, n, code in entry["cols"].values():
+                for tok, _column, n, code in entry["cols"].values():
                     args += [tok, n * _dtype(code).itemsize]
         reply = self._scripts["SYNC"](keys=rep.keys, args=args)
         if not reply[0]:
@@ -242,7 +247,9 @@ class RedisStore(Store):
         # Column keys are append-only, so a column we hold is a prefix of the stored one
         # (Redis sent only what lies past it) for as long as the env's generation lasts.
         fresh = gen != rep.gen or not env.loaded
-        known = {} if fresh else {c[0]: c[1] for e in rep.image.values() for c in e["cols"].values()}
+        known = (
+            {} if fresh else {c[0]: c[1] for e in rep.image.values() for c in e["cols"].values()}
+        )
         if mode == "all":
             env.jsons, rep.image = {}, {}
         for item in wins:
@@ -349,7 +356,7 @@ class RedisStore(Store):
             rep.ops += [("ms", "gen", rep.gen), ("ms", "eid", env.eid)]
             rep.meta["new"] = "1"
         if op in _BULK or (op == "set" and record.get("win") is None):
-            wins, note = set(env.jsons) | set(rep.image), "*"
+            wins, note = set(env.jsons) | set(rep.image), '"*"'
         elif op == "window":
             wins = {record["window"]["id"]}
         elif op in _ONE_WIN:

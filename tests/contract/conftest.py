@@ -16,9 +16,7 @@ from .redis_servers import start_cluster, start_server
 
 def recording(store):
     store.published = []
-    store.publish = lambda eid, event, payload: store.published.append(
-        (eid, event, payload["seq"])
-    )
+    store.publish = lambda eid, event, payload: store.published.append((eid, event, payload["seq"]))
     return store
 
 
