@@ -172,6 +172,10 @@ def main(argv=None):
         from .auth.cli import main as users_main
 
         return users_main(argv[1:])
+    if argv[:1] == ["redis"]:  # `python -m app redis import|export ENV_PATH [--store URL]`
+        from .state.redis_cli import main as redis_main
+
+        return redis_main(argv[1:])
     args = build_parser().parse_args(argv)
     config = overrides(args)
     if "LOGGING_LEVEL" in config:
