@@ -64,6 +64,13 @@ def build_parser():
     )
     add("-ssl_certfile", "--ssl_certfile", default=None, help="serve HTTPS: certificate (PEM)")
     add("-ssl_keyfile", "--ssl_keyfile", default=None, help="serve HTTPS: private key (PEM)")
+    add(
+        "-store",
+        "--store",
+        default=None,
+        help="redis://host:6379/0 to keep envs in Redis, shared by several server processes "
+        "(default: in memory, journaled under -env_path)",
+    )
     add("-async_mode", "--async_mode", choices=("threading", "eventlet"), default=None)
     add(
         "-threads",
@@ -102,6 +109,7 @@ def overrides(args):
         "ASYNC_MODE": args.async_mode,
         "SSL_CERTFILE": args.ssl_certfile,
         "SSL_KEYFILE": args.ssl_keyfile,
+        "STORE": args.store,
     }
     found = {key: value for key, value in mapping.items() if value is not None}
     if args.bind_local:
@@ -164,6 +172,10 @@ def main(argv=None):
         from .auth.cli import main as users_main
 
         return users_main(argv[1:])
+    if argv[:1] == ["redis"]:  # `python -m app redis import|export ENV_PATH [--store URL]`
+        from .state.redis_cli import main as redis_main
+
+        return redis_main(argv[1:])
     args = build_parser().parse_args(argv)
     config = overrides(args)
     if "LOGGING_LEVEL" in config:

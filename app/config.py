@@ -46,6 +46,9 @@ DEFAULTS = {
     # Serve HTTPS directly (both needed; `-ssl_certfile` / `-ssl_keyfile`).
     "SSL_CERTFILE": None,
     "SSL_KEYFILE": None,
+    # The store: empty for the embedded one (memory + journal + env files), or a Redis
+    # URL (redis://host:6379/0) shared by several server processes (`-store`).
+    "STORE": "",
 }
 
 # Settings that VISDOM_<NAME> can set, with the type to parse the string into.
@@ -81,6 +84,7 @@ _TYPES = {
     "EMBEDDINGS_HISTORY_MAX": int,
     "SSL_CERTFILE": str,
     "SSL_KEYFILE": str,
+    "STORE": str,
 }
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Install the Debian packages the test suite drives for real when they are missing:
-# chromium (browser tests, driven by Playwright) and nginx (the sub-path proxy test).
+# chromium (browser tests, driven by Playwright), nginx (the sub-path proxy test),
+# redis-server (the Redis store's tests) and wrk (the scale-out benchmark).
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 [ ${#missing[@]} -eq 0 ] && exit 0
 SUDO=""
 if [ "$(id -u)" != 0 ]; then

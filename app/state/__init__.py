@@ -1,5 +1,7 @@
 """The store: envs, windows and views in memory, persisted under the env path."""
 
+import functools
+
 from flask import current_app
 
 from .names import escape_eid
@@ -9,8 +11,21 @@ __all__ = ["Store", "escape_eid", "get_store", "init_app"]
 
 
 def init_app(app):
-    """Create the app's store from its config and start autosaving."""
-    store = Store(
+    """Create the app's store from its config and start autosaving.
+
+    STORE selects the backend: empty for the embedded store (memory, journal and env
+    files under ENV_PATH), or a redis:// URL for RedisStore (app/state/redis_store.py).
+    """
+    url = app.config.get("STORE") or ""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        from .redis_store import RedisStore
+
+        backend = functools.partial(RedisStore, url)
+    elif url in ("", "memory"):
+        backend = Store
+    else:
+        raise ValueError(f"STORE: expected a redis:// URL or nothing, got {url!r}")
+    store = backend(
         app.config["ENV_PATH"],
         eager=app.config["EAGER_DATA_LOADING"],
         save_interval=app.config["SAVE_INTERVAL"],

@@ -1,5 +1,6 @@
 """The one in-memory store of envs, windows and views, persisted through Persistence."""
 
+import contextlib
 import json
 import logging
 import threading
@@ -83,9 +84,13 @@ class Store:
         self._lock = threading.Lock()
         self._envs = {}
         self._views_lock = threading.Lock()
-        self._views_text = self.files.read_views()
         self._stop = threading.Event()
         self._saver = None
+        self._open_backend(eager)
+
+    def _open_backend(self, eager):
+        """Register the envs found on disk (lazily loaded) and read the saved views."""
+        self._views_text = self.files.read_views()
         for eid in self.files.list_eids():
             if eid not in self._envs:
                 self._envs[eid] = Env(eid, loaded=False)
@@ -161,23 +166,22 @@ class Store:
         when nothing changed. A refusal raised by `apply` (validation happens before
         any mutation) withdraws the journal record. Return the published payload.
         """
-        if self.files.fault:
-            raise storage_error(self.files.fault)
         seq = env.seq + 1
-        mark = self.files.append(env.eid, dict(fields, seq=seq, op=op))
+        record = dict(fields, seq=seq, op=op)
+        mark = self._journal(env, record)
         try:
             message = apply()
         except BaseException:
-            self.files.withdraw(env.eid, mark)
+            self._withdraw(env, mark)
             raise
         if message is None:
-            self.files.withdraw(env.eid, mark)
+            self._withdraw(env, mark)
             return None
         env.seq = seq
-        self._mark_dirty(env)
+        self._applied(env, record)
         event, payload = message
         payload.update(eid=env.eid, seq=seq)
-        self.publish(env.eid, event, payload)
+        self._announce(env, event, payload)
         return payload
 
     def _put(self, env, window):
@@ -195,6 +199,59 @@ class Store:
             env.dirty = True
             env.next_save = max(env.next_save, time.monotonic())
 
+    # -- the embedded backend's persistence and consistency (RedisStore overrides these) --
+
+    def _find(self, eid):
+        """Return the env `eid` if it exists, else None (without creating it)."""
+        with self._lock:
+            return self._envs.get(eid)
+
+    @contextlib.contextmanager
+    def _writing(self, env):
+        """Hold what orders the changes of `env`: here its lock."""
+        with env.lock:
+            yield
+
+    def _journal(self, env, record):
+        """Make `record` durable before it is applied; return a mark for `_withdraw`."""
+        if self.files.fault:
+            raise storage_error(self.files.fault)
+        return self.files.append(env.eid, record)
+
+    def _withdraw(self, env, mark):
+        self.files.withdraw(env.eid, mark)
+
+    def _applied(self, env, record):
+        """A journaled change was applied: the env file is due for a snapshot."""
+        self._mark_dirty(env)
+
+    def _announce(self, env, event, payload):
+        self.publish(env.eid, event, payload)
+
+    def _undo_stack(self, env):
+        """Return the env's closed windows, [[win, window], ...] (caller holds env.lock)."""
+        return env.undo
+
+    def _set_undo(self, env, stack):
+        env.undo = stack
+        self.files.write_undo(env.eid, stack)
+
+    def _drop(self, env):
+        """Forget a deleted env's data (its files go in delete_env)."""
+
+    def _saveable(self):
+        with self._lock:
+            return [eid for eid, env in self._envs.items() if env.loaded]
+
+    def _read_views(self):
+        with self._views_lock:
+            return self._views_text
+
+    def _write_views(self, text):
+        with self._views_lock:
+            self._views_text = text
+            self.files.write_views(text)
+
     def ensure_env(self, eid):
         """Create the env if needed; return True if it was created."""
         env, created = self._get(eid, create=True)
@@ -211,7 +268,7 @@ class Store:
         win = str(win) if win is not None else f"window_{uuid.uuid4().hex[:14]}"
         window = build_window(args, win)
         env, created = self._get(eid, create=True)
-        with env.lock:
+        with self._writing(env):
             self._open(env)
             self._put(env, window)
             return window["id"], created
@@ -227,7 +284,7 @@ class Store:
             raise VisdomError("'win' is required", "win")
         win = str(win)
         env, _ = self._get(eid)
-        with env.lock:
+        with self._writing(env):
             self._open(env)
             window = env.jsons.get(win)
             if window is None:
@@ -255,7 +312,7 @@ class Store:
     def close_windows(self, eid, win=None):
         """Remove one window (all when win is None); return the removed windows."""
         env, _ = self._get(eid)
-        with env.lock:
+        with self._writing(env):
             self._open(env)
             ids = list(env.jsons) if win is None else [str(win)]
             ids = [w for w in ids if w in env.jsons]
@@ -272,8 +329,7 @@ class Store:
             return removed
 
     def window_exists(self, eid, win):
-        with self._lock:
-            env = self._envs.get(eid)
+        env = self._find(eid)
         if env is None:
             return False
         with env.lock:
@@ -325,7 +381,7 @@ class Store:
             win = str(win)
             data = normalize_window(data, win)
         env, created = self._get(eid, create=True)
-        with env.lock:
+        with self._writing(env):
             self._open(env)
 
             def apply():
@@ -342,7 +398,7 @@ class Store:
         if not isinstance(layout, dict):
             raise VisdomError("'layout' must be an object", "layout")
         env, _ = self._get(eid)
-        with env.lock:
+        with self._writing(env):
             self._open(env)
 
             def apply():
@@ -354,7 +410,7 @@ class Store:
     def pop_embeddings(self, eid, win):
         """Restore the previous point set of an embeddings window (its "Back" button)."""
         env, _ = self._get(eid)
-        with env.lock:
+        with self._writing(env):
             self._open(env)
             window = env.jsons.get(str(win))
             if window is None:
@@ -371,7 +427,7 @@ class Store:
         if not isinstance(comment, str):
             raise VisdomError("'comment' must be a string", "comment")
         env, _ = self._get(eid)
-        with env.lock:
+        with self._writing(env):
             self._open(env)
             win = self._existing(env, win)
 
@@ -385,7 +441,7 @@ class Store:
         if not isinstance(layout, dict):
             raise VisdomError("'layout' must be an object", "layout")
         env, _ = self._get(eid)
-        with env.lock:
+        with self._writing(env):
             self._open(env)
             win = self._existing(env, win)
             window = env.jsons[win]
@@ -412,34 +468,35 @@ class Store:
         """Remember closed windows for `undo` (caller holds env.lock)."""
         if not removed or self.undo_depth <= 0:
             return
-        env.undo.extend([w["id"], w] for w in removed)
-        del env.undo[: max(0, len(env.undo) - self.undo_depth)]
-        self.files.write_undo(env.eid, env.undo)
+        stack = self._undo_stack(env)
+        stack.extend([w["id"], w] for w in removed)
+        del stack[: max(0, len(stack) - self.undo_depth)]
+        self._set_undo(env, stack)
 
     def undo_count(self, eid):
         """Return how many closed windows of the env `undo` can restore (0 if no env)."""
-        with self._lock:
-            env = self._envs.get(eid)
+        env = self._find(eid)
         if env is None:
             return 0
         with env.lock:
             self._load(env)
-            return len(env.undo)
+            return len(self._undo_stack(env))
 
     def undo(self, eid):
         """Restore the most recently closed window of the env; return its id."""
         env, _ = self._get(eid)
-        with env.lock:
+        with self._writing(env):
             self._open(env)
-            if not env.undo:
+            stack = self._undo_stack(env)
+            if not stack:
                 raise VisdomError("nothing to undo", "eid", 404)
-            win, window = env.undo[-1]
+            win, window = stack[-1]
             window = normalize_window(clone(window), str(win))
             window.pop("i", None)  # back on top, as 0.3.0 does (max(i) + 1)
             self._put(env, window)
-            env.undo.pop()
-            self.files.write_undo(env.eid, env.undo)
-            return window["id"], len(env.undo)
+            stack.pop()
+            self._set_undo(env, stack)
+            return window["id"], len(stack)
 
     # -- experiments --------------------------------------------------------------------
 
@@ -448,7 +505,7 @@ class Store:
         if not self.has_env(eid):  # refuse before creating anything
             check_experiment_args(args, None, eid)
         env, created = self._get(eid, create=True)
-        with env.lock:
+        with self._writing(env):
             self._open(env)
             now = time.time()
             result = []
@@ -468,8 +525,7 @@ class Store:
         """Return [{"eid", "experiment"}] for every env that holds an experiment."""
         found = []
         for eid in self.env_ids():
-            with self._lock:
-                env = self._envs.get(eid)
+            env = self._find(eid)
             if env is None:
                 continue
             with env.lock:
@@ -487,7 +543,7 @@ class Store:
         if not isinstance(reload, dict):
             raise VisdomError("'reload' must be an object", "reload")
         env, _ = self._get(eid, create=True)
-        with env.lock:
+        with self._writing(env):
             self._load(env)
             env.broken, env.deleted = None, False
 
@@ -504,7 +560,8 @@ class Store:
         env, _ = self._get(eid)
         with self._lock:
             self._envs.pop(eid, None)
-        with env.save_lock, env.lock:
+        with env.save_lock, self._writing(env):
+            self._drop(env)
             env.deleted = True
             env.dirty = False
             self.files.delete(eid)
@@ -521,7 +578,7 @@ class Store:
         except VisdomError as exc:  # the error is about the source: name its field
             raise VisdomError(exc.message, "prev_eid", exc.status) from None
         dst, _ = self._get(eid, create=True)
-        with dst.lock:
+        with self._writing(dst):
             self._load(dst)
             dst.broken, dst.deleted = None, False
 
@@ -535,16 +592,13 @@ class Store:
 
     def save_all(self):
         """Write every env held in memory now (envs never loaded are already on disk)."""
-        with self._lock:
-            loaded = [eid for eid, env in self._envs.items() if env.loaded]
-        return self.save(loaded)
+        return self.save(self._saveable())
 
     def save(self, eids):
         """Write the given envs to disk now; return the ids written."""
         saved = []
         for eid in eids:
-            with self._lock:
-                env = self._envs.get(eid)
+            env = self._find(eid)
             if env is None:
                 continue
             with env.lock:
@@ -575,8 +629,7 @@ class Store:
 
     def views(self):
         """Return the saved views as an object (upstream keeps them as a raw string)."""
-        with self._views_lock:
-            text = self._views_text
+        text = self._read_views()
         try:
             views = json.loads(text) if text.strip() else {}
         except ValueError:
@@ -589,9 +642,7 @@ class Store:
         if not isinstance(views, dict):
             raise VisdomError("'views' must be an object {env: {view: {win: [i, h, w]}}}", "views")
         text = json.dumps(views)
-        with self._views_lock:
-            self._views_text = text
-            self.files.write_views(text)
+        self._write_views(text)
 
     # -- saving -----------------------------------------------------------------------
 
