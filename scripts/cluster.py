@@ -76,8 +76,9 @@ def wait_http(url, proc, what, timeout=30):
 class Cluster:
     """Redis + N `python -m app` processes on one store + nginx, in folder `root`."""
 
-    def __init__(self, root, n=2, port=None, args=(), env=None, fsync="everysec"):
+    def __init__(self, root, n=2, port=None, args=(), env=None, fsync="everysec", accounts=()):
         self.root = root
+        self.accounts = list(accounts)  # (name, password) made before the servers start
         self.n = n
         self.port = port or free_port()
         self.args = list(args)
@@ -143,6 +144,17 @@ class Cluster:
             f.write(f"STORE = {self.store_url!r}\n")
         self.env_path = os.path.join(self.root, "envs")
         os.makedirs(self.env_path, exist_ok=True)
+        env = dict(os.environ, VISDOM_INSTANCE_PATH=self.instance, **self.extra_env)
+        for name, password in self.accounts:
+            subprocess.run(
+                [sys.executable, "-m", "app", "users", "add", name, "--password-stdin"],
+                input=password + "\n",
+                text=True,
+                check=True,
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+            )
 
     def add_server(self):
         env = {
@@ -152,7 +164,12 @@ class Cluster:
         }
         server = ServerProcess(self.env_path, self.args, env=env)
         server.log_path = os.path.join(self.root, f"server-{server.port}.log")
-        self.servers.append(server.start())
+        try:
+            server.start()
+        except BaseException:
+            server.stop()
+            raise
+        self.servers.append(server)
         return server
 
     def start_nginx(self):
@@ -192,11 +209,17 @@ def main(argv=None):
     parser.add_argument(
         "-fsync", choices=("always", "everysec"), default="always", help="Redis appendfsync"
     )
+    parser.add_argument(
+        "-user", action="append", default=[], help="NAME:PASSWORD: an account made at start"
+    )
     parser.add_argument("server_args", nargs="*", help="after --: flags for every server")
     args = parser.parse_args(argv)
     root = args.dir or tempfile.mkdtemp(prefix="visdom-cluster-")
     os.makedirs(root, exist_ok=True)
-    cluster = Cluster(root, args.n, args.port, args.server_args, fsync=args.fsync)
+    accounts = [tuple(user.split(":", 1)) for user in args.user]
+    cluster = Cluster(
+        root, args.n, args.port, args.server_args, fsync=args.fsync, accounts=accounts
+    )
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         cluster.start()
