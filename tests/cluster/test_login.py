@@ -1,6 +1,9 @@
 """Login through any process: shared secret and accounts, logouts shared through Redis."""
 
+import os
+
 import pytest
+import redis
 import requests
 
 from ..conftest import FAST_HASH
@@ -35,5 +38,8 @@ def test_a_login_on_one_process_works_on_the_other_until_logout(login_cluster):
     # The copied cookie is still correctly signed: only the shared revocation refuses it.
     again = requests.get(b.url + "/env/main", cookies=cookies, allow_redirects=False, timeout=10)
     assert again.status_code == 401
+    # Kept in Redis (so machines without a shared folder see it), not in the instance folder.
+    assert redis.Redis.from_url(login_cluster.store_url).keys("visdom:revoked:*")
+    assert not os.path.exists(os.path.join(login_cluster.instance, "revoked_logins.json"))
     # ... and the same cookie was accepted by A too before, and is refused there now.
     assert requests.get(a.url + "/env/main", cookies=cookies, timeout=10).status_code == 401
