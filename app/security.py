@@ -28,12 +28,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .auth import secret, startup, tokens
 from .auth.cli import users_cli
 from .auth.live import LiveSessions
-from .auth.revoked import RevokedLogins
+from .auth.revoked import open_revoked
 from .auth.users import UserStore
 from .auth.views import LoginLimiter, login_url, make_blueprint
 from .blueprints.errors import error_response
 from .common import COOKIE
 from .extensions import login_manager, socketio
+from .sockets.fanout import redis_url
 
 log = logging.getLogger(__name__)
 
@@ -321,7 +322,7 @@ def _accounts(app):
     lifetime = app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
     return Auth(
         users,
-        RevokedLogins(app.instance_path, lifetime),
+        open_revoked(app.instance_path, lifetime, redis_url(app.config)),
         LoginLimiter(int(app.config.get("LOGIN_RATE_LIMIT", 10))),
     )
 

@@ -8,6 +8,7 @@ import time
 from . import files
 
 FILENAME = "revoked_logins.json"
+REDIS_PREFIX = "visdom:revoked:"
 
 
 class RevokedLogins:
@@ -48,3 +49,38 @@ class RevokedLogins:
             files.write_private(self.path, json.dumps(data))
             self._ids = data
             self._stamp = files.mtime(self.path)
+
+
+class RedisRevokedLogins:
+    """The same set in Redis, for several server processes (on any machine).
+
+    One key per ended login, expiring when its cookie would: a logout through any process
+    is seen by every other at its next request (and by their live-connection sweep
+    within a second). Redis down means "cannot tell": the login is refused.
+    """
+
+    def __init__(self, url, lifetime):
+        import redis
+
+        self.redis = redis.Redis.from_url(url)
+        self.lifetime = max(1, int(lifetime))
+
+    def is_revoked(self, login_id):
+        if not login_id:
+            return False
+        try:
+            return bool(self.redis.exists(REDIS_PREFIX + login_id))
+        except Exception:  # noqa: BLE001 - fail closed
+            return True
+
+    def revoke(self, login_id):
+        """Mark `login_id` as ended until its cookie would have expired."""
+        if login_id:
+            self.redis.set(REDIS_PREFIX + login_id, "1", ex=self.lifetime)
+
+
+def open_revoked(instance_path, lifetime, redis_url=None):
+    """Return the revoked-login set: in Redis when the store is, else in the instance folder."""
+    if redis_url:
+        return RedisRevokedLogins(redis_url, lifetime)
+    return RevokedLogins(instance_path, lifetime)

@@ -6,14 +6,22 @@ from ..extensions import socketio
 from ..jsonio import SocketJSON
 from . import broadcast
 from .clients import ClientRegistry
+from .fanout import OrderedRedisManager, RawRelay, channel, redis_url
 from .namespace import VisdomNamespace
 
 log = logging.getLogger(__name__)
 
 
 def init_app(app):
-    """Bind Socket.IO to the app (async mode always explicit) and register the handlers."""
+    """Bind Socket.IO to the app (async mode always explicit) and register the handlers.
+
+    With a Redis STORE, broadcasts and upstream-client events go through Redis so that
+    every server process delivers them to its own connections (app/sockets/fanout.py).
+    """
     base = app.config["BASE_URL"]
+    url = redis_url(app.config)
+    # Always given (None: in-process): Flask-SocketIO keeps options between init_app calls.
+    manager = OrderedRedisManager(url, channel(url, "socketio")) if url else None
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
@@ -23,9 +31,14 @@ def init_app(app):
         logger=False,
         engineio_logger=False,
         json=SocketJSON,
+        client_manager=manager,
     )
     socketio.on_namespace(VisdomNamespace("/"))
-    app.extensions["visdom_clients"] = ClientRegistry()
+    registry = ClientRegistry()
+    app.extensions["visdom_clients"] = registry
+    relay = RawRelay(registry, url)
+    app.extensions["visdom_raw_relay"] = relay
+    relay.start(socketio.start_background_task)
     # The store announces each numbered env change here, under the env's lock.
     app.extensions["visdom_store"].publish = broadcast.publish
 

@@ -2,7 +2,8 @@
 
 Env changes arrive through `publish`, which the store calls under the env's lock with
 the change's sequence number in the payload, so each env's messages leave in store
-order. Socket.IO payloads are strict JSON (app.jsonio): NaN and ±Inf become null.
+order; with several processes on Redis, app/sockets/fanout.py keeps that order in every
+process. Socket.IO payloads are strict JSON (app.jsonio): NaN and ±Inf become null.
 """
 
 from flask import current_app
@@ -46,7 +47,7 @@ def views(views_obj):
 def event(eid, payload):
     """Deliver a browser event to the env's callback subscribers, ours and upstream's."""
     socketio.emit("event", payload, to=events_room(eid))
-    current_app.extensions["visdom_clients"].deliver(eid, payload)
+    current_app.extensions["visdom_raw_relay"].deliver(eid, payload)
 
 
 def undo_state(eid, count):

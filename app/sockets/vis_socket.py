@@ -22,14 +22,10 @@ def _registry():
     return current_app.extensions["visdom_clients"]
 
 
-def _echo(registry, message):
-    """Upstream's only client command: send the frame back to every upstream client."""
-    text = json.dumps(message)
-    for conn in registry.connections():
-        try:
-            conn.send(text)
-        except Exception:  # noqa: BLE001 - a dead peer is dropped on its next delivery
-            pass
+def _echo(message):
+    """Upstream's only client command: send the frame back to every upstream client
+    (of every server process, through the relay)."""
+    current_app.extensions["visdom_raw_relay"].deliver(None, message, everyone=True)
 
 
 @sock.route("/vis_socket", bp=bp)
@@ -55,7 +51,7 @@ def vis_socket(ws):
             except (TypeError, ValueError):
                 continue
             if isinstance(message, dict) and message.get("cmd") == "echo":
-                _echo(registry, message)
+                _echo(message)
     except ConnectionClosed:
         pass
     finally:
@@ -111,6 +107,6 @@ def vis_socket_wrap():
         except ValueError:
             raise VisdomError("'message' is not valid JSON", "message") from None
         if isinstance(message, dict) and message.get("cmd") == "echo":
-            _echo(registry, message)
+            _echo(message)
         return jsonify({"success": True})
     return jsonify({"success": False, "reason": "invalid"})

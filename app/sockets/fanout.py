@@ -1,0 +1,197 @@
+"""Several server processes on one Redis: Socket.IO fan-out, in order, and upstream clients.
+
+With STORE set to a redis:// URL every process is stateless and Redis carries:
+
+- Socket.IO broadcasts (python-socketio's RedisManager, Flask-SocketIO's message queue):
+  an emit in any process reaches the rooms of every process. `OrderedRedisManager` also
+  delivers each env's numbered changes in sequence order in every process (see below).
+- Upstream-client events (`RawRelay`): the raw /vis_socket connections of the 0.2.4 client
+  are held by one process each, so an event is published on a Redis channel that every
+  process subscribes to, and each process delivers it to its own connections.
+
+Pub/sub channels are global to a Redis server (not per database), so their names carry
+the database number: two deployments on databases 0 and 1 of one Redis stay apart.
+"""
+
+import json
+import logging
+import threading
+import time
+from urllib.parse import urlsplit
+
+import socketio as sio
+
+from ..jsonio import SocketJSON
+
+log = logging.getLogger(__name__)
+
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+# How long a change waits for a lower-numbered change of its env that another process
+# has stored but not yet published; past that it leaves anyway and the page resyncs.
+HOLD_SECONDS = 1.0
+
+
+def redis_url(config):
+    """Return the Redis URL of STORE (redis://, rediss://, unix://), or None (embedded store)."""
+    url = config.get("STORE")
+    if isinstance(url, str) and urlsplit(url).scheme in REDIS_SCHEMES:
+        return url
+    return None
+
+
+def channel(url, name):
+    """Return the pub/sub channel `name` of the database in `url`."""
+    parts = urlsplit(url)
+    db = parts.path.strip("/") or "0"
+    return f"visdom:{db}:{name}"
+
+
+def _sequenced(message):
+    """Return (eid, seq) of a numbered env change (room env:<eid>), else None."""
+    room = message.get("room")
+    data = message.get("data")
+    if not isinstance(room, str) or not room.startswith("env:") or message.get("binary"):
+        return None
+    payload = data[0] if isinstance(data, list) and len(data) == 1 else None
+    if not isinstance(payload, dict):
+        return None
+    seq, eid = payload.get("seq"), payload.get("eid")
+    if isinstance(seq, bool) or not isinstance(seq, int) or not isinstance(eid, str):
+        return None
+    return eid, seq
+
+
+class OrderedRedisManager(sio.RedisManager):
+    """python-socketio's Redis manager that delivers each env's changes in `seq` order.
+
+    Why order can need help: each process publishes an env's changes under its env lock,
+    so the changes numbered by ONE process reach Redis, and every subscriber, in order
+    (Redis runs commands one at a time and a subscriber reads one channel as a stream).
+    But two processes changing the same env number their changes in Redis and then
+    publish them separately: process A may store #5, process B store #6 and publish #6
+    before A publishes #5. Every message passes here (local ones and those from Redis),
+    under one lock: a change that skips a number is held until the missing one arrives
+    (normally within a millisecond), at most HOLD_SECONDS, so pages get 5 then 6 instead
+    of resyncing the env. A number already passed is delivered at once (the page drops it
+    if its snapshot holds it, and resyncs otherwise).
+    """
+
+    name = "visdom-redis"
+
+    def __init__(self, url, channel_name, hold=HOLD_SECONDS):
+        super().__init__(url, channel=channel_name, json=SocketJSON)
+        self.hold = hold
+        self._order_lock = threading.Lock()
+        self._last = {}  # eid -> last seq delivered
+        self._held = {}  # eid -> {seq: (deadline, message)}
+
+    def initialize(self):
+        super().initialize()
+        if not self.write_only:
+            self.server.start_background_task(self._expire_loop)
+
+    def _handle_emit(self, message):
+        key = _sequenced(message)
+        if key is None:
+            return super()._handle_emit(message)
+        with self._order_lock:  # emitting only queues packets: cheap under the lock
+            for ready in self._admit(*key, message):
+                super()._handle_emit(ready)
+        return None
+
+    def _admit(self, eid, seq, message):
+        """Return the messages that may leave now, in order (the caller holds the lock)."""
+        last = self._last.get(eid)
+        if last is not None and seq > last + 1 and seq != 1:
+            self._held.setdefault(eid, {})[seq] = (time.monotonic() + self.hold, message)
+            return []
+        if last is not None and 1 < seq <= last:
+            return [message]  # already passed: a late duplicate view of a known change
+        out = [message]
+        held = self._held.get(eid, {})
+        while seq + 1 in held:
+            seq += 1
+            out.append(held.pop(seq)[1])
+        if not held:
+            self._held.pop(eid, None)
+        self._last[eid] = seq
+        return out
+
+    def _expire(self, now):
+        """Release held changes whose predecessor did not come in time (the page resyncs)."""
+        with self._order_lock:
+            for eid in list(self._held):
+                held = self._held[eid]
+                if min(deadline for deadline, _ in held.values()) > now:
+                    continue
+                del self._held[eid]
+                for seq in sorted(held):
+                    super()._handle_emit(held[seq][1])
+                    self._last[eid] = max(seq, self._last.get(eid, seq))
+
+    def _expire_loop(self):
+        while True:
+            self.server.sleep(self.hold / 4)
+            try:
+                self._expire(time.monotonic())
+            except Exception:  # noqa: BLE001 - keep the loop alive
+                log.exception("releasing held socket messages failed")
+
+
+class RawRelay:
+    """Upstream-client events through a Redis channel to every process's /vis_socket clients.
+
+    `deliver` publishes; a listener in each process hands what arrives to the process's own
+    ClientRegistry. Without Redis, `deliver` goes straight to the local registry.
+    """
+
+    def __init__(self, registry, url=None):
+        self.registry = registry
+        self.url = url
+        self.channel = channel(url, "vis_socket") if url else None
+        self._redis = None
+
+    def start(self, start_task):
+        """Connect and subscribe (the listener runs as `start_task(fn)`)."""
+        if not self.url:
+            return
+        import redis
+
+        self._redis = redis.Redis.from_url(self.url)
+        start_task(self._listen)
+
+    def deliver(self, eid, payload, everyone=False):
+        """Send an event (to the connections whose session used `eid`, or to `everyone`)."""
+        if self._redis is None:
+            self.registry.deliver(eid, payload, everyone=everyone)
+            return
+        message = json.dumps({"eid": eid, "payload": payload, "everyone": everyone})
+        try:
+            self._redis.publish(self.channel, message)
+        except Exception:  # noqa: BLE001 - Redis down: the local clients still get it
+            log.exception("publishing an upstream client event to Redis failed")
+            self.registry.deliver(eid, payload, everyone=everyone)
+
+    def _listen(self):
+        delay = 0.5
+        while True:
+            try:
+                pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+                pubsub.subscribe(self.channel)
+                delay = 0.5
+                for item in pubsub.listen():
+                    if item.get("type") == "message":
+                        self._handle(item["data"])
+            except Exception:  # noqa: BLE001 - reconnect, like python-socketio's manager
+                log.warning("upstream client channel lost; retrying in %.1fs", delay)
+                time.sleep(delay)
+                delay = min(delay * 2, 30)
+
+    def _handle(self, raw):
+        try:
+            message = json.loads(raw)
+            self.registry.deliver(
+                message["eid"], message["payload"], everyone=bool(message.get("everyone"))
+            )
+        except Exception:  # noqa: BLE001 - one bad message must not stop the listener
+            log.exception("delivering an upstream client event failed")
