@@ -29,6 +29,7 @@ import contextlib
 import json
 import logging
 import secrets
+import threading
 import time
 
 import numpy as np
@@ -49,6 +50,14 @@ COLREF = "\x00visdom_column"
 LOG_MAX = 1000
 LOCK_TTL_MS = 10_000
 LOCK_WAIT = 15.0
+# Each process keeps a key alive while it runs; a lock whose owner's key has expired
+# belongs to a process that died (kill -9) and is taken over at once, not after LOCK_TTL.
+ALIVE_PREFIX = "visdom:alive:"
+ALIVE_TTL_MS = 1500
+ALIVE_EVERY = 0.4
+_RELEASE_IF = (
+    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
+)
 _BULK = ("close", "replace")
 _ONE_WIN = ("update", "comment", "plot_layout", "pop_embeddings", "set")
 
@@ -158,7 +167,34 @@ class RedisStore(Store):
             name: self.redis.register_script(getattr(redis_lua, name))
             for name in ("SYNC", "COMMIT", "RELEASE", "DELETE")
         }
+        self._release_if = self.redis.register_script(_RELEASE_IF)
+        self.owner = secrets.token_hex(8)
+        self._alive_stop = threading.Event()
+        self._keep_alive()
+        self._alive = threading.Thread(target=self._alive_loop, name="visdom-alive", daemon=True)
+        self._alive.start()
         super().__init__(env_path, **kwargs)
+
+    def _keep_alive(self):
+        self.redis.set(ALIVE_PREFIX + self.owner, "1", px=ALIVE_TTL_MS)
+
+    def _alive_loop(self):
+        while not self._alive_stop.wait(ALIVE_EVERY):
+            try:
+                self._keep_alive()
+            except Exception:  # Redis away for a moment: the next beat retries
+                log.warning("could not renew this process's liveness key", exc_info=True)
+
+    def _take_over_if_dead(self, env):
+        """Free the env's lock when the process holding it is gone (its key expired)."""
+        lock_key = self._replica(env).keys[1]
+        holder = self.redis.get(lock_key)
+        if holder is None:
+            return
+        owner = _text(holder).partition(":")[0]
+        if not self.redis.exists(ALIVE_PREFIX + owner):
+            if self._release_if(keys=[lock_key], args=[holder]):
+                log.warning("env %s: took over the lock of a server process that died", env.eid)
 
     # -- env table ------------------------------------------------------------------
 
@@ -300,11 +336,16 @@ class RedisStore(Store):
 
     def _acquire(self, env):
         rep = self._replica(env)
-        token = secrets.token_hex(8)
+        token = f"{self.owner}:{secrets.token_hex(8)}"
         deadline, pause = time.monotonic() + LOCK_WAIT, 0.0005
+        next_check = time.monotonic() + 0.2
         while not self._sync(env, token):
-            if time.monotonic() > deadline:
+            now = time.monotonic()
+            if now > deadline:
                 raise storage_error(f"env {env.eid} is locked by another server process")
+            if now > next_check:
+                self._take_over_if_dead(env)
+                next_check = now + 0.2
             time.sleep(pause)
             pause = min(pause * 2, 0.02)
         rep.token, rep.ops, rep.messages = token, [], []
@@ -432,4 +473,9 @@ class RedisStore(Store):
 
     def close(self):
         super().close()
+        self._alive_stop.set()
+        try:
+            self.redis.delete(ALIVE_PREFIX + self.owner)
+        except Exception:  # already unreachable: the key expires by itself
+            pass
         self.redis.close()
