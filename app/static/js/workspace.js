@@ -1,8 +1,9 @@
 // The windows of the open env (or compare view): builds panes from the join ack, applies
 // live `window` / `window_update` / `close` / `layout` / `env_reset` messages in sequence
 // order (resyncing an env on a gap), persists the user's layout changes, filters by title
-// and applies views.
+// and applies views. Windows are drawn when they come near the viewport (lazy.js).
 import { Grid } from './grid.js';
+import { Drawer } from './lazy.js';
 import { Pane } from './pane.js';
 import { paneType } from './panes/registry.js';
 import { ackSeqs, Sequencer } from './seq.js';
@@ -38,6 +39,7 @@ export class Workspace {
       send: (win, extra) => this.send(win, extra),
       close: (win) => this.closeWindow(win),
       emit: (event, payload) => this.emit(event, payload),
+      drawer: new Drawer(),
     };
   }
 

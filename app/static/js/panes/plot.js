@@ -119,6 +119,10 @@ function mount(body, win, ctx) {
 
   const view = {
     downloads: ['svg', 'png'],
+    /** Settles once every draw asked for so far is done (the page draws windows in turn). */
+    get ready() {
+      return drawn;
+    },
     update(w) {
       draw(w, true);
     },
@@ -136,7 +140,7 @@ function mount(body, win, ctx) {
     },
     resize() {
       if (gd.offsetParent === null || !gd._fullLayout) return;
-      queue(() => Plotly.Plots.resize(gd));
+      queue(() => (fits(gd) ? null : Plotly.Plots.resize(gd)));
     },
     download(format) {
       queue(() =>
@@ -161,6 +165,12 @@ function mount(body, win, ctx) {
   };
   draw(win, false);
   return view;
+}
+
+/** Whether a drawn plot already has its element's size (then a resize is no work at all). */
+function fits(gd) {
+  const { width, height } = gd._fullLayout || {};
+  return width === gd.clientWidth && height === gd.clientHeight;
 }
 
 export default { type: 'plot', size: [30, 24], mount };
