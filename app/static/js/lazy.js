@@ -72,6 +72,7 @@ export class Drawer {
         const batch = visible.length ? visible : [byDistance[0].pane];
         for (const pane of batch) this.forget(pane);
         await Promise.all(batch.map((pane) => pane.draw()));
+        if (visible.length) performance.mark('visdom:screen-drawn');
         await breathe();
       }
     } finally {

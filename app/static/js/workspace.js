@@ -5,6 +5,7 @@
 import { Grid } from './grid.js';
 import { Drawer } from './lazy.js';
 import { Pane } from './pane.js';
+import { loadPlotly } from './panes/plot.js';
 import { paneType } from './panes/registry.js';
 import { ackSeqs, Sequencer } from './seq.js';
 import { request } from './socket.js';
@@ -64,6 +65,10 @@ export class Workspace {
     const payload = eids.length > 1 ? { eids } : { eid: eids[0] };
     const pending = request(this.socket, 'join_env', payload);
     this.loading = pending;
+    // Almost every env has plots: fetch and compile plotly.js while the env's windows
+    // travel, not after them (it is one script, loaded once; a failure shows per plot).
+    loadPlotly().catch(() => {});
+    performance.mark('visdom:join');
     let ack;
     try {
       ack = await pending;
@@ -83,7 +88,9 @@ export class Workspace {
     // An env that does not exist yet is joined all the same: its windows arrive live.
     this.missing = ack.exists === false;
     this.seq.reset(ackSeqs(ack, eids));
+    performance.mark('visdom:ack');
     this.show(ack, !same);
+    performance.mark('visdom:shown');
     const held = this.buffer;
     this.buffer = [];
     for (const [apply, msg] of held) {
@@ -128,15 +135,17 @@ export class Workspace {
     for (const [id, pane] of this.panes) if (fresh || !keep.has(id)) this.drop(id, pane);
     const placed = windows.filter((w) => this.reload[w.id]);
     const rest = windows.filter((w) => !this.reload[w.id]);
-    for (const w of [...placed, ...rest]) {
-      const pane = this.panes.get(w.id);
-      if (!pane) this.add(w);
-      else {
-        pane.render(w);
-        const layout = this.reload[w.id];
-        if (layout && !this.filter) this.grid.move(pane.el, layout);
+    this.grid.batch(() => {
+      for (const w of [...placed, ...rest]) {
+        const pane = this.panes.get(w.id);
+        if (!pane) this.add(w);
+        else {
+          pane.render(w);
+          const layout = this.reload[w.id];
+          if (layout && !this.filter) this.grid.move(pane.el, layout);
+        }
       }
-    }
+    });
     this.refilter();
     this.onChange();
   }
