@@ -170,7 +170,8 @@ function mount(body, win, ctx) {
 /** Whether a drawn plot already has its element's size (then a resize is no work at all). */
 function fits(gd) {
   const { width, height } = gd._fullLayout || {};
-  return width === gd.clientWidth && height === gd.clientHeight;
+  const box = gd.getBoundingClientRect();
+  return Math.abs(width - box.width) < 1 && Math.abs(height - box.height) < 1;
 }
 
 export default { type: 'plot', size: [30, 24], mount };
