@@ -46,17 +46,13 @@ export class Pane {
     else this.draw();
   }
 
-  /** Whether the body has been drawn (data-drawn on the element, for tests and CSS). */
-  get drawn() {
-    return Boolean(this.view);
-  }
-
   /** Draw the body now; resolve once it is drawn (a plot: when plotly.js has drawn it). */
   draw() {
     if (!this.view && !this.destroyed) this.mount();
     return Promise.resolve(this.view?.ready).catch(() => null);
   }
 
+  /** Mount the pane module on the body (data-drawn="true" on the element from then on). */
   mount() {
     this.host.drawer?.forget(this);
     this.module = paneType(this.win.type);
