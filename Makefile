@@ -12,6 +12,8 @@ PYTHON312 := $(shell for p in python3.12 "$$(pyenv root 2>/dev/null)"/versions/3
 endif
 BIN := $(VENV)/bin
 ARGS ?=
+# e.g. make bench BENCH_ARGS="--quick --no-upstream" (bench/bigdata.py's flags)
+BENCH_ARGS ?=
 
 .PHONY: setup run test lint format bench screenshot system-packages chromium upstream upstream3 vendor clean check-tools check-python312
 
@@ -81,12 +83,13 @@ test: setup upstream upstream3 system-packages lint
 	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python \
 	VISDOM_UPSTREAM3_PYTHON=$(CURDIR)/$(UPSTREAM3_VENV)/bin/python $(BIN)/python -m pytest
 
-bench: setup upstream upstream3
+bench: setup upstream upstream3 system-packages
 	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python \
 	VISDOM_UPSTREAM3_PYTHON=$(CURDIR)/$(UPSTREAM3_VENV)/bin/python $(BIN)/python bench/append.py
 	$(BIN)/python bench/client_nonblocking.py
 	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python $(BIN)/python bench/soak.py
 	$(BIN)/python bench/scaleout.py
+	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python $(BIN)/python bench/bigdata.py $(BENCH_ARGS)
 
 screenshot: setup system-packages
 	$(BIN)/python scripts/screenshot.py docs/screenshot.png

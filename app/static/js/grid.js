@@ -48,6 +48,16 @@ export class Grid {
     }
   }
 
+  /** Run fn with gridstack's batch mode: many adds lay the grid out once, not once each. */
+  batch(fn) {
+    this.gs.batchUpdate();
+    try {
+      return this.silently(fn);
+    } finally {
+      this.silently(() => this.gs.batchUpdate(false));
+    }
+  }
+
   /** Grid units for a pane of `px` pixels (window.width/height), or the default. */
   sizeFor(win, [defW, defH]) {
     const colPx = (this.el.clientWidth || window.innerWidth) / COLUMNS;

@@ -1,7 +1,10 @@
 // One window: the grid item element, its title bar (title, download, close) and a body
-// rendered by the pane module registered for the window's type.
+// rendered by the pane module registered for the window's type. The body is drawn when the
+// host's drawer says the window came near the viewport; until then live changes only
+// update the window object, which is drawn whole when its turn comes.
 import { CommentBox } from './comments.js';
 import { paneType } from './panes/registry.js';
+import { applyToWindow } from './windelta.js';
 
 const TYPING = new Set(['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON', 'OPTION']);
 
@@ -9,7 +12,7 @@ export class Pane {
   /**
    * @param {object} win the window object (upstream §3)
    * @param {object} host {readonly, canClose(), canSend(), send(win, extra),
-   *   close(win), emit(event, payload), eid()}
+   *   close(win), emit(event, payload), eid(), drawer?} (no drawer: drawn at once)
    */
   constructor(win, host) {
     this.host = host;
@@ -38,9 +41,36 @@ export class Pane {
 
     this.frame.addEventListener('mousedown', () => this.focus());
     this.frame.addEventListener('keydown', (ev) => this.onKey(ev));
-    this.resizeObserver = new ResizeObserver(() => this.view?.resize?.());
-    this.resizeObserver.observe(this.body);
+    this.size = '';
+    bodies.observe(this.body);
     this.render(win);
+    if (host.drawer) host.drawer.observe(this);
+    else this.draw();
+  }
+
+  /** Draw the body now; resolve once it is drawn (a plot: when plotly.js has drawn it). */
+  draw() {
+    if (!this.view && !this.destroyed) this.mount();
+    return Promise.resolve(this.view?.ready).catch(() => null);
+  }
+
+  /** Mount the pane module on the body (data-drawn="true" on the element from then on). */
+  mount() {
+    this.host.drawer?.forget(this);
+    this.module = paneType(this.win.type);
+    this.body.replaceChildren();
+    this.view = this.module.mount(this.body, this.win, this.context());
+    this.size = sizeKey(this.body);
+    this.el.dataset.drawn = 'true';
+    this.renderButtons();
+  }
+
+  /** The body changed size: redraw to fit, only when it really did (not on observe). */
+  bodyResized() {
+    const size = sizeKey(this.body);
+    if (!this.view || size === this.size) return;
+    this.size = size;
+    this.view.resize?.();
   }
 
   get id() {
@@ -63,13 +93,15 @@ export class Pane {
     this.el.dataset.type = win.type;
     this.titleEl.textContent = this.title;
     this.titleEl.title = this.title;
-    if (this.module === mod && this.view) {
+    if (!this.view) {
+      // Not drawn yet: the window object is all there is to update.
+    } else if (this.module === mod) {
       this.view.update(win);
     } else {
-      this.view?.destroy?.();
-      this.body.replaceChildren();
-      this.module = mod;
-      this.view = mod.mount(this.body, win, this.context());
+      this.view.destroy?.();
+      this.view = null;
+      this.mount();
+      return;
     }
     this.comments.update(win);
     this.renderButtons();
@@ -84,6 +116,11 @@ export class Pane {
         this.titleEl.title = this.title;
       }
     }
+    if (!this.view && applyToWindow(this.win, delta)) {
+      if (delta.contentID) this.win.contentID = delta.contentID;
+      return true;
+    }
+    if (!this.view) this.mount(); // a delta only the pane module knows: draw, then apply
     if (!this.view?.applyDelta) return false;
     const formats = String(this.view.downloads || []);
     const ok = this.view.applyDelta(delta);
@@ -146,10 +183,21 @@ export class Pane {
   }
 
   destroy() {
-    this.resizeObserver.disconnect();
+    this.destroyed = true;
+    this.host.drawer?.forget(this);
+    bodies.unobserve(this.body);
     this.view?.destroy?.();
     this.view = null;
   }
+}
+
+// One observer for every pane body (a window that changes size is redrawn to fit).
+const bodies = new ResizeObserver((entries) => {
+  for (const entry of entries) entry.target.closest('.grid-stack-item')?.visdomPane?.bodyResized();
+});
+
+function sizeKey(el) {
+  return `${el.clientWidth}x${el.clientHeight}`;
 }
 
 function button(className, label, title, onClick) {

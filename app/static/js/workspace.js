@@ -1,9 +1,11 @@
 // The windows of the open env (or compare view): builds panes from the join ack, applies
 // live `window` / `window_update` / `close` / `layout` / `env_reset` messages in sequence
 // order (resyncing an env on a gap), persists the user's layout changes, filters by title
-// and applies views.
+// and applies views. Windows are drawn when they come near the viewport (lazy.js).
 import { Grid } from './grid.js';
+import { Drawer } from './lazy.js';
 import { Pane } from './pane.js';
+import { loadPlotly } from './panes/plot.js';
 import { paneType } from './panes/registry.js';
 import { ackSeqs, Sequencer } from './seq.js';
 import { request } from './socket.js';
@@ -41,6 +43,7 @@ export class Workspace {
       close: (win) => this.closeWindow(win),
       emit: (event, payload) => this.emit(event, payload),
       eid: () => (this.compare ? null : this.eid), // where a pane reads more of its data
+      drawer: new Drawer(),
     };
   }
 
@@ -65,6 +68,10 @@ export class Workspace {
     const payload = this.joinPayload(eids);
     const pending = request(this.socket, 'join_env', payload);
     this.loading = pending;
+    // Almost every env has plots: fetch and compile plotly.js while the env's windows
+    // travel, not after them (it is one script, loaded once; a failure shows per plot).
+    loadPlotly().catch(() => {});
+    performance.mark('visdom:join');
     let ack;
     try {
       ack = await pending;
@@ -84,8 +91,10 @@ export class Workspace {
     // An env that does not exist yet is joined all the same: its windows arrive live.
     this.missing = ack.exists === false;
     this.seq.reset(ackSeqs(ack, eids));
+    performance.mark('visdom:ack');
     this.show(ack, !same);
     this.onJoin(ack);
+    performance.mark('visdom:shown');
     const held = this.buffer;
     this.buffer = [];
     for (const [apply, msg] of held) {
@@ -136,15 +145,17 @@ export class Workspace {
     for (const [id, pane] of this.panes) if (fresh || !keep.has(id)) this.drop(id, pane);
     const placed = windows.filter((w) => this.reload[w.id]);
     const rest = windows.filter((w) => !this.reload[w.id]);
-    for (const w of [...placed, ...rest]) {
-      const pane = this.panes.get(w.id);
-      if (!pane) this.add(w);
-      else {
-        pane.render(w);
-        const layout = this.reload[w.id];
-        if (layout && !this.filter) this.grid.move(pane.el, layout);
+    this.grid.batch(() => {
+      for (const w of [...placed, ...rest]) {
+        const pane = this.panes.get(w.id);
+        if (!pane) this.add(w);
+        else {
+          pane.render(w);
+          const layout = this.reload[w.id];
+          if (layout && !this.filter) this.grid.move(pane.el, layout);
+        }
       }
-    }
+    });
     this.refilter();
     this.onChange();
   }

@@ -137,6 +137,10 @@ function mount(body, win, ctx) {
 
   const view = {
     downloads: ['svg', 'png'],
+    /** Settles once every draw asked for so far is done (the page draws windows in turn). */
+    get ready() {
+      return drawn;
+    },
     update(w) {
       draw(w, true);
     },
@@ -155,6 +159,7 @@ function mount(body, win, ctx) {
     resize() {
       if (gd.offsetParent === null || !gd._fullLayout) return;
       queue(async () => {
+        if (fits(gd)) return;
         await Plotly.Plots.resize(gd);
         decim.resized();
       });
@@ -184,6 +189,13 @@ function mount(body, win, ctx) {
   };
   draw(win, false);
   return view;
+}
+
+/** Whether a drawn plot already has its element's size (then a resize is no work at all). */
+function fits(gd) {
+  const { width, height } = gd._fullLayout || {};
+  const box = gd.getBoundingClientRect();
+  return Math.abs(width - box.width) < 1 && Math.abs(height - box.height) < 1;
 }
 
 export default { type: 'plot', size: [30, 24], mount };

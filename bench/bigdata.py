@@ -1,0 +1,570 @@
+"""Big data side by side with upstream visdom 0.2.4: loading, memory, reading, pages, images.
+
+    .venv/bin/python bench/bigdata.py            # the full run (upstream capped at 320k points)
+    .venv/bin/python bench/bigdata.py --quick    # smaller sizes, a smoke run of every figure
+    .venv/bin/python bench/bigdata.py --no-upstream
+
+Writes go through the real upstream client (.venv-upstream, or $VISDOM_UPSTREAM_PYTHON) to
+a fresh server per part: ours (app.testing.ServerProcess) and upstream's own. The page
+figures come from Debian's Chromium driven by Playwright: times are the page's own
+performance.now() (from navigation start) when a condition first held, polled every
+~20 ms; bytes are what Chromium's network layer saw for the page: HTTP responses plus
+websocket frames. Prints every figure of issue 9's table, then the table with the goals.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import requests
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, ROOT)  # run as a script from anywhere
+sys.path.insert(0, HERE)
+
+import append as append_bench  # noqa: E402  (bench/append.py: single-point appends)
+
+from app.testing import CHROMIUM, CHROMIUM_ARGS, ServerProcess  # noqa: E402
+
+ENV = "bench"
+BIG = "big"
+
+# Runs in .venv-upstream with the upstream 0.2.4 client: one mode per call.
+CLIENT = r"""
+import json, sys, time
+import numpy as np
+import visdom
+mode, port = sys.argv[1], int(sys.argv[2])
+vis = visdom.Visdom(port=port, server="http://127.0.0.1", env="bench",
+                    use_incoming_socket=False, raise_exceptions=True)
+out = {}
+if mode == "load":
+    total, chunk = int(sys.argv[3]), int(sys.argv[4])
+    start = time.perf_counter()
+    for i in range(0, total, chunk):
+        x = np.arange(i, i + chunk, dtype=float)
+        y = np.sin(x / 5000.0) + (x % 99991 == 500) * 5.0  # a few single-point spikes
+        vis.line(Y=y, X=x, win="big", update="append" if i else None, opts=dict(title="big"))
+    out["seconds"] = time.perf_counter() - start
+elif mode == "read":
+    start = time.perf_counter()
+    text = vis.get_window_data(win="big", env="bench")
+    out["seconds"] = time.perf_counter() - start
+    out["bytes"] = len(text.encode())
+    out["points"] = sum(len(t["x"]) for t in json.loads(text)["content"]["data"])
+elif mode == "image":
+    n = int(sys.argv[3])
+    img = np.random.RandomState(0).rand(256, 256)
+    for _ in range(5):  # warm up connections and code paths
+        vis.image(img, win="img")
+    start = time.perf_counter()
+    for _ in range(n):
+        vis.image(img, win="img")
+    out["rate"] = n / (time.perf_counter() - start)
+    vis._send = lambda *a, **k: "img"  # the client alone: encoding, no request
+    start = time.perf_counter()
+    for _ in range(n):
+        vis.image(img, win="img")
+    out["encode_rate"] = n / (time.perf_counter() - start)
+print(json.dumps(out))
+"""
+
+
+def client(port, *args, timeout=3600):
+    out = subprocess.run(
+        [append_bench.upstream_python(), "-c", CLIENT, args[0], str(port), *map(str, args[1:])],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if out.returncode:
+        raise RuntimeError(f"client {args} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def rss(pgid):
+    """Resident memory in bytes of every process in the group (gunicorn master + worker)."""
+    total = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            if int(fields[2]) != pgid:  # the process group id
+                continue
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+class Server:
+    """Ours or upstream's server on a fresh env path, as a context manager."""
+
+    def __init__(self, kind):
+        self.kind = kind
+
+    def __enter__(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        env_path = os.path.join(self.tmp.name, "envs")
+        os.makedirs(env_path)
+        if self.kind == "ours":
+            self.srv = ServerProcess(env_path).start()
+            self.port, self.pgid, self.url = self.srv.port, self.srv.proc.pid, self.srv.url
+        else:
+            self.proc, self.port = append_bench.start_upstream(env_path)
+            self.pgid, self.url = self.proc.pid, f"http://127.0.0.1:{self.port}"
+        return self
+
+    def __exit__(self, *exc):
+        if self.kind == "ours":
+            self.srv.stop()
+        else:
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
+        self.tmp.cleanup()
+
+
+def post(url, endpoint, body):
+    resp = requests.post(f"{url}/{endpoint}", data=json.dumps(body), timeout=60)
+    resp.raise_for_status()
+
+
+# ---- the page ------------------------------------------------------------------------------
+
+DRAWN_LINE = """(win) => {
+  const gd = document.querySelector(`[data-win='${win}'] .plot-pane`);
+  const path = gd && gd.querySelector('.scatterlayer .trace path.js-line');
+  return path && (path.getAttribute('d') || '').length > 1 ? performance.now() : 0;
+}"""
+
+SCREEN = """() => {
+  const panes = [...document.querySelectorAll('.grid-stack-item[data-win]')];
+  const drawn = (el) => Boolean(el.querySelector('.plot-pane .main-svg .scatterlayer path.js-line'));
+  const seen = panes.filter((el) => {
+    const r = el.getBoundingClientRect();
+    return r.top < innerHeight && r.bottom > 0;
+  });
+  return {now: performance.now(), screen: seen.length, screenDrawn: seen.every(drawn),
+          drawn: panes.filter(drawn).length, total: panes.length,
+          bottom: innerHeight + scrollY >= document.documentElement.scrollHeight - 2};
+}"""
+
+POINTS = """(win) => {
+  const gd = document.querySelector(`[data-win='${win}'] .plot-pane`);
+  return gd && gd.data ? gd.data.reduce((n, t) => n + (t.x ? t.x.length : 0), 0) : -1;
+}"""
+
+IN_RANGE = """([win, lo, hi]) => {
+  const gd = document.querySelector(`[data-win='${win}'] .plot-pane`);
+  let best = 0;
+  for (const t of gd.data) {
+    let n = 0;
+    for (let i = 0; i < t.x.length; i++) if (t.x[i] >= lo && t.x[i] <= hi) n++;
+    best = Math.max(best, n);
+  }
+  return best;
+}"""
+
+
+def poll(page, js, arg=None, timeout=60.0, interval=0.02):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = page.evaluate(js, arg)
+        if value:
+            return value
+        time.sleep(interval)
+    return None
+
+
+class Browser:
+    """Chromium with one context (a warm HTTP cache, as a user who opened the UI before)."""
+
+    def __enter__(self):
+        from playwright.sync_api import sync_playwright
+
+        self.pw = sync_playwright().start()
+        self.browser = self.pw.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        self.context = self.browser.new_context(viewport={"width": 1400, "height": 900})
+        return self
+
+    def __exit__(self, *exc):
+        self.browser.close()
+        self.pw.stop()
+
+    def warm(self, url):
+        """Load the UI and plotly.js once, so the figures are about data, not the cache."""
+        post(url, "events", line_window("warm", "w", [0, 1], [[1, 2]]))
+        page = self.context.new_page()
+        page.goto(f"{url}/env/warm")
+        poll(page, DRAWN_LINE, "w")
+        page.close()
+
+    def open(self, url, eid):
+        """Open an env's page, counting what the network brings it; return (page, counter)."""
+        page = self.context.new_page()
+        cdp = self.context.new_cdp_session(page)
+        counter = {"data": 0, "static": 0, "frames": 0}
+        kinds = {}
+
+        def response(ev):
+            kinds[ev["requestId"]] = ev.get("type", "Other")
+
+        def finished(ev):
+            kind = "data" if kinds.get(ev["requestId"]) in ("XHR", "Fetch") else "static"
+            counter[kind] += int(ev.get("encodedDataLength", 0))
+
+        def frame(ev):
+            payload = ev.get("response", {}).get("payloadData", "")
+            counter["data"] += len(payload.encode())
+            counter["frames"] += 1
+
+        cdp.on("Network.responseReceived", response)
+        cdp.on("Network.loadingFinished", finished)
+        cdp.on("Network.webSocketFrameReceived", frame)
+        cdp.send("Network.enable")
+        page.goto(f"{url}/env/{eid}")
+        return page, counter
+
+
+def line_window(eid, win, xs, ys_per_trace, title=None):
+    data = [
+        {"x": xs, "y": ys, "name": f"t{i}", "type": "scatter", "mode": "lines"}
+        for i, ys in enumerate(ys_per_trace)
+    ]
+    return {"eid": eid, "win": win, "opts": {"title": title or win}, "layout": {}, "data": data}
+
+
+def page_big(browser, url, total):
+    """Open the env of the big line: time to a drawn plot, bytes; then zoom to 200 steps."""
+    page, counter = browser.open(url, ENV)
+    drawn_at = poll(page, DRAWN_LINE, BIG, timeout=120)
+    time.sleep(0.5)  # late frames of the same load still count
+    out = {
+        "draw_s": drawn_at / 1000 if drawn_at else None,
+        "data_bytes": counter["data"],
+        "static_bytes": counter["static"],
+        "frames": counter["frames"],
+        "shown_points": page.evaluate(POINTS, BIG),
+    }
+    out["zoom"] = zoom(page, total, out["shown_points"])
+    page.close()
+    return out
+
+
+def zoom(page, total, shown):
+    """Seconds until a 200-step zoom shows its 201 raw points, or why there is no figure."""
+    if shown >= total:
+        return "n/a: the page holds every point (no decimation on this branch)"
+    lo = total // 2 + 17
+    hi = lo + 200
+    start = page.evaluate(
+        """([win, lo, hi]) => {
+          const gd = document.querySelector(`[data-win='${win}'] .plot-pane`);
+          const t = performance.now();
+          Plotly.relayout(gd, {'xaxis.range': [lo, hi]});
+          return t;
+        }""",
+        [BIG, lo, hi],
+    )
+    done = poll(
+        page,
+        f"(a) => ({IN_RANGE})(a) >= 201 ? performance.now() : 0",
+        [BIG, lo, hi],
+        timeout=10,
+    )
+    if not done:
+        return "n/a: zooming does not bring the raw points (no zoom re-request on this branch)"
+    return (done - start) / 1000
+
+
+def page_fifty(browser, url, windows, points):
+    """An env of `windows` line windows (2 traces): first screen drawn, then all, scrolling."""
+    eid = "fifty"
+    xs = list(range(points))
+    for i in range(windows):
+        ys = [[((v * 7 + i) % 101) / 10 for v in xs], [((v * 13 + i) % 97) / 10 for v in xs]]
+        post(url, "events", line_window(eid, f"w{i}", xs, ys))
+    page, _ = browser.open(url, eid)
+    first = poll(
+        page, f"() => {{ const s = ({SCREEN})(); return s.screen && s.screenDrawn && s; }}"
+    )
+    last = first
+    deadline = time.monotonic() + 120
+    while last and last["drawn"] < last["total"] and time.monotonic() < deadline:
+        page.evaluate("window.scrollBy(0, innerHeight)")
+        last = poll(page, f"() => {{ const s = ({SCREEN})(); return s.screenDrawn && s; }}")
+    marks = page.evaluate(
+        "Object.fromEntries(performance.getEntriesByType('mark').reverse()"
+        ".filter(m => m.name.startsWith('visdom:')).map(m => [m.name.slice(7), m.startTime]))"
+    )
+    result = {
+        "marks": marks,
+        "first_s": first["now"] / 1000 if first else None,
+        "first_count": first["screen"] if first else 0,
+        "all_s": last["now"] / 1000 if last and last["drawn"] == windows else None,
+        "windows": windows,
+    }
+    page.close()
+    return result
+
+
+# ---- the parts -----------------------------------------------------------------------------
+
+
+def bigline(kind, total, chunk, browser=None):
+    """Load `total` points in appends of `chunk`; memory; get_window_data; the page."""
+    with Server(kind) as srv:
+        before = rss(srv.pgid)
+        load = client(srv.port, "load", total, chunk)
+        time.sleep(1.0)
+        after = rss(srv.pgid)
+        read = client(srv.port, "read")
+        out = {
+            "points": total,
+            "load_s": load["seconds"],
+            "rss_before": before,
+            "rss_after": after,
+            "read_s": read["seconds"],
+            "read_bytes": read["bytes"],
+            "read_points": read["points"],
+        }
+        if browser:
+            browser.warm(srv.url)
+            out["page"] = page_big(browser, srv.url, total)
+        return out
+
+
+def images(kind, n):
+    with Server(kind) as srv:
+        return client(srv.port, "image", n)
+
+
+def appends(kind, sizes, n, repeat):
+    return {size: max(append_bench.measure(kind, size, n) for _ in range(repeat)) for size in sizes}
+
+
+def fifty(windows, points):
+    with Server("ours") as srv, Browser() as browser:
+        browser.warm(srv.url)
+        return page_fifty(browser, srv.url, windows, points)
+
+
+# ---- the report ----------------------------------------------------------------------------
+
+
+def mb(n):
+    return f"{n / 1e6:.1f} MB"
+
+
+def secs(s):
+    return f"{s:.2f} s" if isinstance(s, (int, float)) else "n/a"
+
+
+def span(marks, a, b):
+    return f"+{(marks[b] - marks[a]) / 1000:.2f} s"
+
+
+def verdict(ok):
+    if ok is None:
+        return "n/a"
+    return "met" if ok else "NOT met"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes: a smoke run")
+    parser.add_argument("--no-upstream", action="store_true", help="skip upstream's server")
+    parser.add_argument("--upstream-cap", type=int, help="points loaded into upstream's server")
+    args = parser.parse_args()
+    q = args.quick
+    total, chunk = (100_000, 10_000) if q else (1_000_000, 10_000)
+    cap = args.upstream_cap or (30_000 if q else 320_000)
+    cap = min(cap, total) // chunk * chunk
+    big_size = 10_000 if q else 100_000
+    n_appends, repeat = (300, 1) if q else (2000, 2)
+    n_images = 30 if q else 200
+    fifty_points = 500 if q else 2000
+    up = not args.no_upstream
+    cmd = "bench/bigdata.py" + (" --quick" if q else "") + (" --no-upstream" if not up else "")
+    print(f"# {cmd}: ours vs upstream visdom 0.2.4 (upstream client for the writes)", flush=True)
+
+    def say(what, value):
+        print(f"  {what}: {value}", flush=True)
+
+    with Browser() as browser:
+        ours = bigline("ours", total, chunk, browser)
+    say(f"ours: {total:,} points in {total // chunk} appends of {chunk:,}", secs(ours["load_s"]))
+    upst = bigline("upstream", cap, chunk) if up else None
+    if upst:
+        say(f"upstream: {cap:,} points in {cap // chunk} appends", secs(upst["load_s"]))
+
+    def per_point(r):
+        return (r["rss_after"] - r["rss_before"]) / r["points"]
+
+    for name, r in (("ours", ours), ("upstream", upst)):
+        if r:
+            growth = r["rss_after"] - r["rss_before"]
+            say(
+                f"{name}: server RSS {mb(r['rss_before'])} -> {mb(r['rss_after'])}",
+                f"+{mb(growth)}, {per_point(r):.1f} B per point",
+            )
+            us = r["read_s"] / r["read_points"] * 1e6
+            say(
+                f"{name}: get_window_data",
+                f"{secs(r['read_s'])}, {mb(r['read_bytes'])}, {us:.2f} us per point",
+            )
+    pg = ours["page"]
+    say(
+        "ours: opening the env in Chromium",
+        f"{secs(pg['draw_s'])} to a drawn plot, {mb(pg['data_bytes'])} of data "
+        f"({pg['frames']} websocket frames) + {mb(pg['static_bytes'])} of pages/scripts; "
+        f"the page holds {pg['shown_points']:,} points",
+    )
+    say("ours: zoom to 200 steps until 201 raw points shown", secs(pg["zoom"]) + _why(pg["zoom"]))
+
+    fif = fifty(50, fifty_points)
+    say(
+        f"ours: 50 line windows (2 traces x {fifty_points:,} points)",
+        f"first screen ({fif['first_count']} windows) drawn at {secs(fif['first_s'])}, "
+        f"all fifty (scrolling down) at {secs(fif['all_s'])}",
+    )
+    m = fif["marks"]
+    if {"join", "ack", "shown", "screen-drawn"} <= m.keys():
+        say(
+            "  where the first screen's time goes",
+            f"page start {m['join'] / 1000:.2f} s, join ack (server) {span(m, 'join', 'ack')}, "
+            f"panes built {span(m, 'ack', 'shown')}, "
+            f"first screen drawn {span(m, 'shown', 'screen-drawn')}",
+        )
+
+    img_ours = images("ours", n_images)
+    say("ours: vis.image 256x256", f"{img_ours['rate']:.1f} calls/s")
+    img_up = images("upstream", n_images) if up else None
+    if img_up:
+        say("upstream: vis.image 256x256", f"{img_up['rate']:.1f} calls/s")
+    say("the upstream client alone encodes", f"{img_ours['encode_rate']:.1f} images/s")
+
+    app_ours = appends("ours", (0, big_size), n_appends, repeat)
+    say(
+        f"ours: single-point appends at 0 / {big_size:,} points",
+        f"{app_ours[0]:.1f} / {app_ours[big_size]:.1f} per s",
+    )
+    app_up = appends("upstream", (0,), n_appends, repeat) if up else None
+    if app_up:
+        say("upstream: single-point appends at 0 points", f"{app_up[0]:.1f} per s")
+
+    # ---- the table
+    rows = []
+    up_load = f"{secs(upst['load_s'])} for {cap:,}" if upst else "—"
+    rows.append(
+        (f"{total:,}-point line, appends of {chunk:,}", secs(ours["load_s"]), up_load, "—", "—")
+    )
+    ours_b = per_point(ours)
+    rows.append(
+        (
+            "server memory per point",
+            f"{ours_b:.1f} B ({mb(ours['rss_after'] - ours['rss_before'])})",
+            f"{per_point(upst):.1f} B" if upst else "—",
+            "≤ 24 B",
+            verdict(ours_b <= 24),
+        )
+    )
+    o_us = ours["read_s"] / ours["read_points"] * 1e6
+    u_us = upst["read_s"] / upst["read_points"] * 1e6 if upst else None
+    rows.append(
+        (
+            "get_window_data",
+            f"{secs(ours['read_s'])}, {mb(ours['read_bytes'])}, {o_us:.2f} µs/pt",
+            f"{secs(upst['read_s'])}, {mb(upst['read_bytes'])}, {u_us:.2f} µs/pt" if upst else "—",
+            "≥ 3× faster per point",
+            verdict(u_us / o_us >= 3 if upst else None),
+        )
+    )
+    draw_ok = pg["draw_s"] is not None and pg["draw_s"] <= 1 and pg["data_bytes"] <= 1e6
+    rows.append(
+        (
+            f"open the {total:,}-point env",
+            f"{secs(pg['draw_s'])}, {mb(pg['data_bytes'])}",
+            "—",
+            "≤ 1 s, ≤ 1 MB",
+            verdict(draw_ok),
+        )
+    )
+    z = pg["zoom"]
+    zoom_ok = z <= 0.5 if isinstance(z, float) else None
+    rows.append(("zoom to 200 steps: 201 raw points", secs(z), "—", "≤ 0.5 s", verdict(zoom_ok)))
+    rows.append(
+        (
+            f"50 windows: first screen ({fif['first_count']})",
+            secs(fif["first_s"]),
+            "—",
+            "≤ 1 s",
+            verdict(fif["first_s"] is not None and fif["first_s"] <= 1),
+        )
+    )
+    rows.append(
+        (
+            "50 windows: all fifty, scrolling",
+            secs(fif["all_s"]),
+            "—",
+            "≤ 3 s",
+            verdict(fif["all_s"] is not None and fif["all_s"] <= 3),
+        )
+    )
+    rows.append(
+        (
+            "vis.image 256×256",
+            f"{img_ours['rate']:.1f}/s",
+            f"{img_up['rate']:.1f}/s" if img_up else "—",
+            "≥ 1.5× upstream",
+            verdict(img_ours["rate"] >= 1.5 * img_up["rate"] if img_up else None),
+        )
+    )
+    flat = app_ours[big_size] / app_ours[0]
+    rows.append(
+        (
+            f"single-point appends: at {big_size:,} / at 0",
+            f"{flat:.0%}",
+            "—",
+            "≥ 90%",
+            verdict(flat >= 0.9),
+        )
+    )
+    rows.append(
+        (
+            "single-point appends at 0",
+            f"{app_ours[0]:.1f}/s",
+            f"{app_up[0]:.1f}/s" if app_up else "—",
+            "≥ 2× upstream",
+            verdict(app_ours[0] >= 2 * app_up[0] if app_up else None),
+        )
+    )
+    print()
+    print_table(("what", "ours", "upstream 0.2.4", "goal", "met?"), rows)
+
+
+def _why(z):
+    return "" if isinstance(z, float) else f" ({z.split(': ', 1)[1]})"
+
+
+def print_table(head, rows):
+    print("| " + " | ".join(head) + " |")
+    print("|" + "|".join("---" for _ in head) + "|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()
