@@ -102,3 +102,22 @@ def server_factory(env_dir):
 @pytest.fixture
 def live_server(server_factory):
     return server_factory()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Launch Debian's Chromium once for the whole session (browser and cluster tests)."""
+    from app.testing import CHROMIUM, CHROMIUM_ARGS
+
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("VISDOM_REQUIRE_BROWSER") == "1":
+            pytest.fail(
+                f"Chromium is required (VISDOM_REQUIRE_BROWSER=1) but {CHROMIUM} is missing"
+            )
+        pytest.skip(f"Chromium not found at {CHROMIUM} (run `make chromium`)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

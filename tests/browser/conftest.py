@@ -16,30 +16,12 @@ import time
 import pytest
 import requests
 import socketio
-
-from app.testing import CHROMIUM, CHROMIUM_ARGS
+from playwright.sync_api import Error as PlaywrightError
 
 from ..conftest import ROOT, LiveServer
 
 ARTIFACTS = os.path.join(ROOT, "tests", "browser", "artifacts")
 VIEWPORT = {"width": 1400, "height": 900}
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Launch Debian's Chromium once for the whole session."""
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("VISDOM_REQUIRE_BROWSER") == "1":
-            pytest.fail(
-                f"Chromium is required (VISDOM_REQUIRE_BROWSER=1) but {CHROMIUM} is missing"
-            )
-        pytest.skip(f"Chromium not found at {CHROMIUM} (run `make chromium`)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def start_server(*args, base_url="", envs=None):
@@ -135,7 +117,18 @@ class UI:
         page.wait_for_function compiles its predicate with eval, which the page's
         Content-Security-Policy (no 'unsafe-eval') forbids; page.evaluate is not affected.
         """
-        return poll(lambda: self.page.evaluate(js, arg), timeout, f"{js} ({arg!r})")
+
+        # A TypeError (an element not drawn yet: windows are drawn as they come near the
+        # screen) counts as "not yet".
+        def attempt():
+            try:
+                return self.page.evaluate(js, arg)
+            except PlaywrightError as exc:
+                if "TypeError" not in str(exc):
+                    raise
+                return None
+
+        return poll(attempt, timeout, f"{js} ({arg!r})")
 
     def open(self, path="/"):
         """Load a page and wait until the env's windows have been shown (or it is missing)."""

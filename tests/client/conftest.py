@@ -31,12 +31,13 @@ def eid(request):
 
 
 def env_windows(server, eid):
-    """Return {win id: window} as the server stores it (GET /api/env/<eid>)."""
-    response = requests.get(f"{server.url}/api/env/{eid}", timeout=10)
+    """Return {win id: window} as the server stores it, every point (POST /win_data;
+    /api/env is what browsers get: big plots decimated)."""
+    response = requests.post(f"{server.url}/win_data", json={"eid": eid, "win": None}, timeout=10)
     if response.status_code == 404:
         return {}
     response.raise_for_status()
-    return {w["id"]: w for w in response.json()["windows"]}
+    return response.json()
 
 
 def wait_for(predicate, timeout=10.0, interval=0.05):

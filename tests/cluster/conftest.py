@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from ..browser.conftest import UI, browser, poll  # noqa: F401 - `browser` is a fixture
+from ..browser.conftest import poll
 from ..conftest import ROOT
 
 _spec = importlib.util.spec_from_file_location(

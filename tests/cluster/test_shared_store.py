@@ -14,8 +14,8 @@ import time
 
 import requests
 
+from ..browser.conftest import UI
 from ..compat.conftest import PRELUDE, upstream_python
-from .conftest import UI
 
 WRITER = """
 vis = connect(env="live2")

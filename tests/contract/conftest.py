@@ -68,6 +68,7 @@ class RedisBackend:
 
     def crash(self, store):
         """What survives a kill -9: what Redis acknowledged; the client just goes away."""
+        store._alive_stop.set()  # a dead process renews nothing (and its thread must not linger)
         store.redis.close()
         self.opened.remove(store)
 
