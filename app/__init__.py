@@ -57,12 +57,13 @@ def create_app(test_config=None):
     state.init_app(app)
 
     from . import security
-    from .blueprints import data, envs, errors, experiments, export, pages, plotting, views
+    from .blueprints import data, envs, errors, experiments, export, pages, plotting, runs, views
     from .sockets import init_app as init_sockets
     from .sockets import vis_socket
 
     app.register_blueprint(errors.bp)
-    for module in (plotting, envs, experiments, views, data, pages, export, vis_socket):
+    modules = (plotting, envs, experiments, views, data, pages, runs, export, vis_socket)
+    for module in modules:
         app.register_blueprint(module.bp, url_prefix=base or None)
     init_sockets(app)
     security.init_app(app)

@@ -14,6 +14,7 @@ from .errors import ServerError, VisdomError, bad_type, bad_value
 from .events import EventListener
 from .experiments import ExperimentMixin
 from .media import MediaMixin
+from .notebook import NotebookMixin
 from .plots import PlotMixin
 from .sender import BackgroundSender
 from .transport import OfflineLog, Transport, encode, hash_password, read_log
@@ -41,7 +42,7 @@ def _normalise_base_url(base_url):
     return base_url
 
 
-class Visdom(PlotMixin, AnalysisMixin, MediaMixin, ExperimentMixin):
+class Visdom(PlotMixin, AnalysisMixin, MediaMixin, ExperimentMixin, NotebookMixin):
     """A drop-in replacement for upstream `visdom.Visdom` (0.2.4 and 0.3.0).
 
     `ssl_verify`: None verifies https certificates, False does not, a string is a CA bundle

@@ -1,9 +1,9 @@
-"""The UI pages (env, compare) and plotly.js from the plotly Python package."""
+"""The UI pages (env, compare, one window) and plotly.js from the plotly Python package."""
 
 import os
 
 import plotly
-from flask import Blueprint, abort, current_app, render_template, send_file
+from flask import Blueprint, abort, current_app, make_response, render_template, send_file
 from flask_login import current_user
 
 from ..state import escape_eid, get_store
@@ -13,13 +13,21 @@ bp = Blueprint("pages", __name__)
 
 PLOTLY_JS = os.path.join(os.path.dirname(plotly.__file__), "package_data", "plotly.min.js")
 
+# Who may show the env and window pages in a frame (a notebook's <iframe>, `vis.show()`):
+# this server and pages served from this machine on any port (Jupyter, VS Code). Other
+# pages keep `frame-ancestors 'self'`. Setting EMBED_FRAME_ANCESTORS replaces the list.
+EMBED_FRAME_ANCESTORS = (
+    "'self' http://localhost:* http://127.0.0.1:* https://localhost:* https://127.0.0.1:* "
+    "vscode-webview:"
+)
 
-def _page(active_env="", compare=()):
+
+def _page_data(active_env="", compare=()):
     store = get_store()
     config = current_app.config
     user = getattr(current_user, "id", None) if config.get("ENABLE_LOGIN") else None
     role = getattr(current_user, "role", None) if config.get("ENABLE_LOGIN") else "editor"
-    page = {
+    return {
         "base_url": config["BASE_URL"],
         "envs": sorted(store.env_ids()),
         "active_env": active_env,
@@ -30,7 +38,30 @@ def _page(active_env="", compare=()):
         "login_enabled": bool(config.get("ENABLE_LOGIN")),
         "views": store.views(),
     }
-    return render_template("env.html", page=page)
+
+
+def embeddable(body):
+    """A page response that the embed allow-list may frame (CSP frame-ancestors).
+
+    Browsers ignore X-Frame-Options when the CSP has frame-ancestors, so only the CSP
+    directive is replaced; the rest of the policy stays as configured.
+    """
+    from ..security import DEFAULT_CSP
+
+    config = current_app.config
+    response = make_response(body)
+    csp = config.get("CONTENT_SECURITY_POLICY", DEFAULT_CSP)
+    if not csp:
+        return response
+    ancestors = config.get("EMBED_FRAME_ANCESTORS") or EMBED_FRAME_ANCESTORS
+    kept = [d.strip() for d in csp.split(";") if d.strip()]
+    kept = [d for d in kept if d.split()[0].lower() != "frame-ancestors"]
+    response.headers["Content-Security-Policy"] = "; ".join([*kept, "frame-ancestors " + ancestors])
+    return response
+
+
+def _page(active_env="", compare=()):
+    return embeddable(render_template("env.html", page=_page_data(active_env, compare)))
 
 
 @bp.get("/")
@@ -51,6 +82,17 @@ def compare_page(eids):
     """Show several envs merged."""
     store = get_store()
     return _page(compare=[eid for eid in compare_ids(eids) if store.has_env(eid)])
+
+
+@bp.get("/window/<eid>/<path:win>")
+def window_page(eid, win):
+    """Show one window of an env alone on the page, live (a notebook embeds it)."""
+    eid = escape_eid(eid, field="eid", default=None)
+    page = _page_data(eid)
+    page["win"] = win
+    page.pop("views")
+    page.pop("envs")
+    return embeddable(render_template("window.html", page=page))
 
 
 @bp.get("/vendor/plotly.min.js")
