@@ -57,12 +57,22 @@ def create_app(test_config=None):
     state.init_app(app)
 
     from . import security
-    from .blueprints import data, envs, errors, experiments, export, pages, plotting, views
+    from .blueprints import (
+        data,
+        download,
+        envs,
+        errors,
+        experiments,
+        export,
+        pages,
+        plotting,
+        views,
+    )
     from .sockets import init_app as init_sockets
     from .sockets import vis_socket
 
     app.register_blueprint(errors.bp)
-    for module in (plotting, envs, experiments, views, data, pages, export, vis_socket):
+    for module in (plotting, envs, experiments, views, data, download, pages, export, vis_socket):
         app.register_blueprint(module.bp, url_prefix=base or None)
     init_sockets(app)
     security.init_app(app)
