@@ -57,12 +57,34 @@ def create_app(test_config=None):
     state.init_app(app)
 
     from . import security
-    from .blueprints import data, envs, errors, experiments, export, pages, plotting, runs, views
+    from .blueprints import (
+        data,
+        download,
+        envs,
+        errors,
+        experiments,
+        export,
+        pages,
+        plotting,
+        runs,
+        views,
+    )
     from .sockets import init_app as init_sockets
     from .sockets import vis_socket
 
     app.register_blueprint(errors.bp)
-    modules = (plotting, envs, experiments, views, data, pages, runs, export, vis_socket)
+    modules = (
+        plotting,
+        envs,
+        experiments,
+        views,
+        data,
+        download,
+        pages,
+        runs,
+        export,
+        vis_socket,
+    )
     for module in modules:
         app.register_blueprint(module.bp, url_prefix=base or None)
     init_sockets(app)

@@ -17,12 +17,14 @@ changed. Python clients (/win_data), env files and downloads keep the full data.
 import numpy as np
 from tsdownsample import NaNMinMaxLTTBDownsampler
 
+from . import walltime
 from .columns import Column
 
 DEFAULT_PX = 600  # a browser's pane width when it has not told us (docs/ui.md)
 MIN_PX, MAX_PX = 16, 8192
 DECIMATED_TYPES = (None, "scatter", "scattergl")
 TOTAL, SHOWN = "visdom_total", "visdom_shown"
+WALL = "visdom_walltime"
 # Per-point arrays inside these trace keys follow the points chosen (marker.color, …).
 NESTED = ("marker", "line", "error_x", "error_y", "textfont", "hoverlabel")
 NOT_PER_POINT = ("colorscale",)
@@ -181,9 +183,12 @@ def point_columns(trace):
     return cols
 
 
-def trace_points(trace, x_range=None, budget=None):
+def trace_points(trace, x_range=None, budget=None, stamps=None):
     """Return {"columns": {path: values}, "total", "shown", "raw"} for one trace, or
-    None when it is not decimated (sent whole). `raw`: every point in range is there."""
+    None when it is not decimated (sent whole). `raw`: every point in range is there.
+
+    With the trace's wall-time `stamps` (app.panes.walltime) the columns also hold
+    `visdom_walltime`: when each chosen point arrived (the browser's time axes)."""
     if not decimatable(trace):
         return None
     x, y = trace.get("x"), trace["y"]
@@ -195,18 +200,20 @@ def trace_points(trace, x_range=None, budget=None):
     columns = {"x": _take(x, idx), "y": _take(y, idx)}
     for path, col in point_columns(trace).items():
         columns[path] = _take(col, idx)
+    if stamps:
+        columns[WALL] = walltime.point_times(stamps, idx) if len(idx) else []
     raw = len(idx) == 0 or bool(idx[-1] - idx[0] + 1 == len(idx))
     return {"columns": columns, "total": len(y), "shown": len(idx), "raw": raw}
 
 
-def trace_for_browser(trace, budget=None):
+def trace_for_browser(trace, budget=None, stamps=None):
     """Return the trace itself when it fits `2 × budget`, else a decimated copy marked
     with `visdom_total` (its points) and `visdom_shown` (the points in the copy)."""
     n = length(trace.get("y")) if isinstance(trace, dict) else None
     budget = budget or budget_for()
     if n is None or n <= 2 * budget:
         return trace
-    points = trace_points(trace, None, budget)
+    points = trace_points(trace, None, budget, stamps)
     if points is None or points["shown"] == n:
         return trace
     out = dict(trace)
@@ -235,7 +242,9 @@ def window_for_browser(window, budget=None):
     if not isinstance(traces, list):
         return window
     budget = budget or window_budget(window)
-    shown = [trace_for_browser(t, budget) for t in traces]
+    shown = [
+        trace_for_browser(t, budget, walltime.trace_stamps(window, k)) for k, t in enumerate(traces)
+    ]
     if all(a is b for a, b in zip(shown, traces, strict=True)):
         return window
     return dict(window, content=dict(content, data=shown))

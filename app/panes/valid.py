@@ -7,6 +7,7 @@ VisdomError naming the field, so that no later request meets a window it cannot 
 """
 
 from ..common import VisdomError
+from . import walltime
 from .columns import columnize_trace
 from .window import new_content_id
 
@@ -112,6 +113,7 @@ def normalize_window(window, win_id, field="data"):
         if isinstance(title, (dict, list)):
             raise VisdomError(f"window '{win_id}': 'title' must be a string", f"{field}.title")
         window["title"] = str(title)
+    walltime.normalize(window)
     i = window.get("i")
     if i is not None and (isinstance(i, bool) or not isinstance(i, int)):
         del window["i"]

@@ -116,3 +116,10 @@ def merge_plot_layout(eid, win, layout):
     """Keep layout keys a browser drew (e.g. `shapes`) in a plot's layout."""
     check_can_edit()
     get_store().merge_plot_layout(eid, win, layout)
+
+
+def update_view(eid, win, view):
+    """Keep view settings (smoothing, log axes, x axis, outliers) of a window, or of the
+    whole env when win is None; every page of the env gets `view_settings`."""
+    check_can_edit()
+    get_store().update_view(eid, win, view)

@@ -167,6 +167,13 @@ class VisdomNamespace(Namespace):
         return {"ok": True}
 
     @safe
+    def on_update_view(self, data):
+        """Browser -> server: keep view settings of a window (`win`) or of the env (`win`
+        null); every page of the env (the sender too) gets `view_settings`."""
+        windows.update_view(_eid(data), data.get("win"), data.get("view"))
+        return {"ok": True}
+
+    @safe
     def on_undo(self, data):
         """Browser -> server: restore the env's last closed window; the env's browsers get
         it as `window`, then `undo_state`."""

@@ -4,7 +4,7 @@ import logging
 import threading
 
 from ..common import VisdomError
-from ..panes import apply_update
+from ..panes import apply_update, viewsettings, walltime
 from ..panes.experiment import apply_experiment
 from ..panes.valid import normalize_window, pop_embeddings
 
@@ -94,6 +94,8 @@ class Env:
             window = self.jsons.get(record["win"])
             if window is not None:
                 apply_update(window, record["args"], record.get("caps"))
+                if record.get("now") is not None:
+                    walltime.stamp_update(window, record["now"], bool(record["args"].get("append")))
         elif op == "close":
             self.remove(record.get("win"))
         elif op == "layout":
@@ -114,6 +116,8 @@ class Env:
             self.set_comment(record["win"], record["comment"])
         elif op == "plot_layout":
             self.merge_plot_layout(record["win"], record["layout"])
+        elif op == "view":
+            self.set_view(record.get("win"), record["view"])
 
     @property
     def experiment(self):
@@ -126,6 +130,12 @@ class Env:
         record = apply_experiment(self.experiment, args, now, self.eid)
         self.extra["experiment"] = record
         return record
+
+    def set_view(self, win, view):
+        """Merge checked view settings for a window (None: the env); return them all."""
+        settings = viewsettings.merge_view(self.extra.get(viewsettings.KEY), win, view)
+        self.extra[viewsettings.KEY] = settings
+        return settings
 
     def set_comment(self, win, comment):
         """Set a window's comment and count a new version; return the window."""

@@ -360,7 +360,7 @@ class Persistence:
                     os.remove(path)
                 return
             os.makedirs(self.undo_dir, exist_ok=True)
-            atomic_write(path, json.dumps(stack))
+            atomic_write(path, lenient_dumps(stack))  # numeric columns included
         except OSError as exc:
             log.error("could not write the undo stack of env %s: %s", eid, exc)
 

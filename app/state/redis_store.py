@@ -414,7 +414,7 @@ class RedisStore(Store):
             rep.ops += [("rd", win, "") for win in rep.reload if win not in stored]
             rep.reload = stored
         meta = {"next_i": str(env.next_i)}
-        if op in ("experiment", "replace") or "extra" not in rep.meta:
+        if op in ("experiment", "replace", "view") or "extra" not in rep.meta:
             meta["extra"] = lenient_dumps(env.extra)
         for field, value in meta.items():
             if rep.meta.get(field) != value:

@@ -9,7 +9,7 @@ import uuid
 
 from ..common import VisdomError
 from ..jsonio import lenient_dumps
-from ..panes import apply_update, build_window, decimate
+from ..panes import apply_update, build_window, decimate, viewsettings, walltime
 from ..panes.columns import Column
 from ..panes.compare import compare_windows
 from ..panes.experiment import check_experiment_args
@@ -266,7 +266,7 @@ class Store:
         """Create or replace a window from an /events request; return (window, env_created)."""
         win = args.get("win")
         win = str(win) if win is not None else f"window_{uuid.uuid4().hex[:14]}"
-        window = build_window(args, win)
+        window = walltime.stamp_new(build_window(args, win), time.time())
         env, created = self._get(eid, create=True)
         with self._writing(env):
             self._open(env)
@@ -290,20 +290,25 @@ class Store:
             if window is None:
                 if not args.get("append"):
                     raise VisdomError("win does not exist", "win", 404, plain=True)
-                self._put(env, build_window(args, win))
+                self._put(env, walltime.stamp_new(build_window(args, win), time.time()))
                 return win
 
             caps = self.caps
+            now = time.time()
 
             def apply():
                 change = apply_update(window, args, caps)
                 if _no_op(change):
                     return None
+                walltime.stamp_update(window, now, bool(args.get("append")))
                 if change["kind"] == "full":
                     return "window", {"window": clone(window)}
-                return "window_update", dict(change, win=win, contentID=window["contentID"])
+                # `wall`: when the new points arrived (the browser's wall-time axis)
+                return "window_update", dict(
+                    change, win=win, contentID=window["contentID"], wall=now
+                )
 
-            fields = {"win": win, "args": args}
+            fields = {"win": win, "args": args, "now": now}
             if caps:
                 fields["caps"] = caps
             self._change(env, "update", fields, apply)
@@ -367,7 +372,8 @@ class Store:
         with env.lock:
             self._open(env)
             content = {"eid": eid, "windows": _sorted_windows(env.jsons), "reload": env.reload}
-            return dict(clone(content), seq=env.seq)
+            view = viewsettings.current(env.extra.get(viewsettings.KEY))
+            return dict(clone(content), seq=env.seq, view_settings=clone(view))
 
     def set_window_data(self, eid, win, data):
         """Overwrite a window (or every window when win is None) with client data.
@@ -456,6 +462,28 @@ class Store:
                 return "window", {"window": clone(env.merge_plot_layout(win, layout))}
 
             self._change(env, "plot_layout", {"win": win, "layout": layout}, apply)
+
+    def update_view(self, eid, win, view):
+        """Merge view settings (smoothing, axes) for one window, or the env when win is
+        None; every page of the env gets `view_settings` with all of the env's settings."""
+        if win is not None and not isinstance(win, str):
+            raise VisdomError("'win' must be a window id or null", "win")
+        view = viewsettings.check_view(view)
+        env, _ = self._get(eid)
+        with self._writing(env):
+            self._open(env)
+
+            def apply():
+                return "view_settings", {"settings": clone(env.set_view(win, view))}
+
+            self._change(env, "view", {"win": win, "view": view}, apply)
+
+    def view_settings(self, eid):
+        """Return the env's view settings {"env": {...}, "windows": {win: {...}}}."""
+        env, _ = self._get(eid)
+        with env.lock:
+            self._open(env)
+            return clone(viewsettings.current(env.extra.get(viewsettings.KEY)))
 
     def _existing(self, env, win):
         if not isinstance(win, str) or win not in env.jsons:
@@ -733,12 +761,16 @@ class Store:
             if window is None or window.get("type") != "plot" or not isinstance(content, dict):
                 raise VisdomError(f"'{win}' is not a plot window in env '{eid}'", "win", 404)
             traces = [_copy_columns(t) for t in content.get("data") or []]
+            stamps = [
+                _copy_columns(walltime.trace_stamps(window, k) or {}) or None
+                for k in range(len(traces))
+            ]
             head = {"eid": eid, "win": str(win), "contentID": window.get("contentID")}
             seq = env.seq
         budget = decimate.budget_for(px)
         out = []
         for index, trace in enumerate(traces):
-            points = decimate.trace_points(trace, (x0, x1), budget)
+            points = decimate.trace_points(trace, (x0, x1), budget, stamps[index])
             if points is None:
                 total = decimate.length(trace.get("y"))
                 out.append({"index": index, "total": total, "whole": True})

@@ -12,6 +12,7 @@ import { installResizeReset } from './resizereset.js';
 import { notify } from './status.js';
 import { showNotification } from './toast.js';
 import { Undo } from './undo.js';
+import { initViewControls } from './viewctl.js';
 import { Views } from './views.js';
 import { Workspace } from './workspace.js';
 
@@ -38,6 +39,7 @@ new EnvActions(workspace, { open: navigate, refreshEnvs });
 const undo = new Undo(workspace, document.getElementById('env-undo'), { readonly });
 const envio = new EnvIO(workspace, { open: navigate, refreshEnvs });
 installResizeReset(workspace);
+initViewControls({ socket, readonly });
 const showAll = document.getElementById('show-all');
 showAll?.addEventListener('change', () => {
   workspace.showAll = showAll.checked;
@@ -121,6 +123,7 @@ socket.on('window_update', (msg) => workspace.onWindowUpdate(msg));
 socket.on('close', (msg) => workspace.onClose(msg));
 socket.on('layout', (msg) => workspace.onLayout(msg));
 socket.on('env_reset', (msg) => workspace.onEnvReset(msg));
+socket.on('view_settings', (msg) => workspace.onViewSettings(msg));
 socket.on('env_list', (msg) => {
   envs = (msg?.envs || []).map(String);
   selector.setEnvs(envs);

@@ -4,6 +4,7 @@
 // update the window object, which is drawn whole when its turn comes.
 import { CommentBox } from './comments.js';
 import { paneType } from './panes/registry.js';
+import { trackWall } from './viewctl.js';
 import { applyToWindow } from './windelta.js';
 
 const TYPING = new Set(['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON', 'OPTION']);
@@ -109,6 +110,7 @@ export class Pane {
 
   /** Apply a window_update delta; return false when the pane cannot (caller resyncs). */
   applyDelta(delta) {
+    trackWall(this.win, delta); // the arrival time of appended points (wall-time axes)
     if (delta.props) {
       Object.assign(this.win, delta.props);
       if ('title' in delta.props) {
@@ -150,6 +152,7 @@ export class Pane {
 
   renderButtons() {
     this.buttons.replaceChildren();
+    for (const el of this.view?.titleButtons?.(button) || []) this.buttons.append(el);
     for (const format of this.view?.downloads || []) {
       const b = button(`pane-button pane-download`, format.toUpperCase(), `Download as ${format}`, () =>
         this.view.download(format),

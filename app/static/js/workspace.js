@@ -9,6 +9,7 @@ import { loadPlotly } from './panes/plot.js';
 import { paneType } from './panes/registry.js';
 import { ackSeqs, Sequencer } from './seq.js';
 import { request } from './socket.js';
+import { setViewSettings } from './viewctl.js';
 
 const COMPARE_RESYNC_MS = 150;
 
@@ -92,6 +93,7 @@ export class Workspace {
     this.missing = ack.exists === false;
     this.seq.reset(ackSeqs(ack, eids));
     performance.mark('visdom:ack');
+    setViewSettings(this.compare ? null : ack.eid, ack.view_settings);
     this.show(ack, !same);
     this.onJoin(ack);
     performance.mark('visdom:shown');
@@ -226,6 +228,10 @@ export class Workspace {
 
   onLayout(msg) {
     this.receive(this.applyLayout, msg);
+  }
+
+  onViewSettings(msg) {
+    this.receive((m) => setViewSettings(m.eid, m.settings), msg);
   }
 
   onEnvReset(msg) {

@@ -84,6 +84,7 @@ export function decimation(gd, body, ctx, hooks) {
     if (!ev || !Object.keys(ev).some((k) => k.startsWith('xaxis.range') || k.startsWith('xaxis.autorange'))) {
       return;
     }
+    if (hooks.ignoreZoom?.()) return; // x is wall/relative time (viewctl.js): not the server's x
     const next = currentView();
     const was = view;
     view = next;
@@ -151,6 +152,7 @@ export function decimation(gd, body, ctx, hooks) {
       for (const t of traces) totals[t.index] += deltaPoints(t);
     }
     showLabel();
+    await hooks.redrawn?.();
     // Appends drawn on top of the answer may pass the cap again.
     if (tooMany()) read();
   }

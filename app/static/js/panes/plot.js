@@ -8,6 +8,7 @@ import { fileName } from './download.js';
 import { fixTrace, layoutForPlotly } from './plotcompat.js';
 import { extendGroups, mergeDeltas } from './plotdelta.js';
 import { plotConfig, watchShapes } from './shapes.js';
+import { plotViewControls } from '../viewctl.js';
 
 let Plotly = window.Plotly;
 let loading = null;
@@ -53,11 +54,15 @@ function mount(body, win, ctx) {
   let pending = [];
   let traces = 0;
   let flushJob = null; // the draw of the pending deltas waiting in the chain, if any
+  // Smoothing, axes, outliers, CSV/JSON (viewctl.js): drawn on top of the drawn points.
+  const viewer = plotViewControls(gd, body, ctx, { plotly: () => Plotly, queue: (fn) => queue(fn) });
   // Big traces arrive decimated; zooms read the visible range (decimated.js).
   const decim = decimation(gd, body, ctx, {
     plotly: () => Plotly,
     queue: (fn) => queue(fn),
     drawPending: () => drawPending(),
+    redrawn: () => viewer.apply(),
+    ignoreZoom: () => viewer.ignoreZoom(),
   });
 
   function draw(w, react) {
@@ -80,6 +85,7 @@ function mount(body, win, ctx) {
         return Plotly.newPlot(gd, data, layout, config).then(() => watchShapes(gd, ctx));
       })
       .then(() => alive && decim.drawn())
+      .then(() => alive && viewer.apply())
       .catch(report);
   }
 
@@ -115,6 +121,8 @@ function mount(body, win, ctx) {
     const ops = mergeDeltas(pending);
     pending = [];
     if (!ops.length) return;
+    // Derived traces sit after the server's: take them off before a trace is added.
+    if (ops.some((op) => op.kind !== 'append_traces')) await viewer.strip();
     for (const op of ops) {
       if (op.kind === 'append_traces') {
         for (const g of extendGroups(op.traces, gd.data)) {
@@ -124,6 +132,7 @@ function mount(body, win, ctx) {
       await relayout(op.layout);
     }
     decim.extended();
+    await viewer.apply();
   }
 
   function accept(delta) {
@@ -137,6 +146,8 @@ function mount(body, win, ctx) {
 
   const view = {
     downloads: ['svg', 'png'],
+    /** Title bar buttons besides the downloads (pane.js): the view controls. */
+    titleButtons: (make) => [viewer.button(make)],
     /** Settles once every draw asked for so far is done (the page draws windows in turn). */
     get ready() {
       return drawn;
@@ -179,6 +190,7 @@ function mount(body, win, ctx) {
       alive = false;
       pending = [];
       decim.destroy();
+      viewer.destroy();
       cancelFrame(flush);
       try {
         Plotly.purge(gd);
