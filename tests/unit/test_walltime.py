@@ -106,3 +106,23 @@ def test_decimated_traces_carry_the_wall_time_of_each_drawn_point(tmp_path, cloc
     for x, t in zip(cols["x"], cols["visdom_walltime"], strict=True):
         assert t == (1000.0 if x < 5000 else 2000.0)
     store.close()
+
+
+def test_stamps_closer_than_a_tenth_of_a_second_are_merged():
+    """Single-point appends at any rate add at most ten stamps a second per trace."""
+    from app.panes import walltime
+
+    window = {
+        "type": "plot",
+        "content": {"data": [{"x": [0], "y": [0.0], "type": "scatter"}], "layout": {}},
+    }
+    walltime.stamp_new(window, 1000.0)
+    trace = window["content"]["data"][0]
+    for k in range(1, 1001):  # 1,000 appends over one second
+        trace["x"].append(k)
+        trace["y"].append(float(k))
+        walltime.stamp_update(window, 1000.0 + k / 1000, append=True)
+    stamps = window[walltime.KEY][0]
+    assert 9 <= len(stamps["n"]) <= 11
+    times = walltime.all_times(stamps, 1001)
+    assert all(abs(t - (1000.0 + i / 1000)) <= 0.1 + 1e-9 for i, t in enumerate(times))
