@@ -3,6 +3,8 @@
 `make setup` runs `npm ci` (versions pinned in package.json + package-lock.json), then
 this script. The vendor folder is git-ignored; plotly.js is not copied here because the
 server serves it from the `plotly` Python package (GET {base}/vendor/plotly.min.js).
+MathJax's `tex-svg-full` component holds every TeX extension and the SVG fonts, so
+that typesetting never fetches more code (the page loads it only for LaTeX labels).
 """
 
 import json
@@ -20,6 +22,7 @@ FILES = [
     ("dompurify", "dist/purify.es.mjs", "purify.es.js"),
     ("gridstack", "dist/gridstack-all.js", "gridstack-all.js"),
     ("gridstack", "dist/gridstack.min.css", "gridstack.min.css"),
+    ("mathjax", "es5/tex-svg-full.js", "mathjax-tex-svg.js"),
 ]
 LICENSES = ["LICENSE", "LICENSE.md", "LICENSE.txt"]
 

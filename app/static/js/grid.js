@@ -1,12 +1,19 @@
 // The window grid: gridstack with upstream's units (100 columns; a row is 5 px plus a
 // 10 px gutter), so the `reload` layout items of upstream env files place windows the same.
 // gridstack-all.js (UMD, loaded as a classic script) defines the GridStack class globally.
+// Below 700 px of width the stylesheet stacks the windows in one column (in reading
+// order, full width); the grid's own layout is left as it is, so nothing is saved.
+import { paneType } from './panes/registry.js';
+
 const GridStack = window.GridStack?.GridStack || window.GridStack;
 
 export const COLUMNS = 100;
 export const ROW_PX = 15;
 const MARGIN_PX = 5;
 const BAR_PX = 26;
+const TITLE_MIN_PX = 56; // what a title bar keeps for the title beside its buttons
+const BAR_PAD_PX = 14; // the title bar's padding and the window's border
+const narrowScreen = window.matchMedia?.('(max-width: 699px)');
 
 export class Grid {
   /**
@@ -36,6 +43,48 @@ export class Grid {
       onUserChange(nodes.map((n) => ({ el: n.el, layout: toLayout(n) })));
     });
     this.gs.on('resizestop', (_ev, itemEl) => onResized(itemEl));
+    // No window narrower than its title bar's buttons (the close button stays visible).
+    this.bars = new ResizeObserver((entries) => {
+      for (const entry of entries) this.fitMinWidth(entry.target.closest('.grid-stack-item'));
+    });
+    let refit = 0;
+    window.addEventListener('resize', () => {
+      cancelAnimationFrame(refit);
+      refit = requestAnimationFrame(() => this.fitMinWidths());
+    });
+    narrowScreen?.addEventListener?.('change', () => this.followScreen());
+    this.followScreen();
+  }
+
+  get narrow() {
+    return Boolean(narrowScreen?.matches);
+  }
+
+  /** One column on a narrow screen: no dragging or resizing there (touch scrolls). */
+  followScreen() {
+    this.gs.enableMove(!this.narrow);
+    this.gs.enableResize(!this.narrow);
+    this.fitMinWidths();
+  }
+
+  /** The width of a grid column in pixels. */
+  columnPx() {
+    return (this.el.clientWidth || window.innerWidth) / COLUMNS;
+  }
+
+  /** Give an item the columns its title bar buttons need (a local fix: not saved). */
+  fitMinWidth(itemEl) {
+    const node = itemEl?.gridstackNode;
+    const buttons = itemEl?.querySelector('.pane-buttons');
+    if (!node || !buttons || this.narrow || !buttons.offsetWidth) return;
+    const px = buttons.offsetWidth + TITLE_MIN_PX + BAR_PAD_PX + 2 * MARGIN_PX;
+    const minW = clamp(Math.ceil(px / this.columnPx()), 1, COLUMNS);
+    if (node.minW === minW && node.w >= minW) return;
+    this.silently(() => this.gs.update(itemEl, { minW }));
+  }
+
+  fitMinWidths() {
+    for (const n of this.gs.engine.nodes) this.fitMinWidth(n.el);
   }
 
   /** Run fn without reporting the grid changes it causes as user changes. */
@@ -60,9 +109,11 @@ export class Grid {
 
   /** Grid units for a pane of `px` pixels (window.width/height), or the default. */
   sizeFor(win, [defW, defH]) {
-    const colPx = (this.el.clientWidth || window.innerWidth) / COLUMNS;
-    const w = win.width ? Math.round((Number(win.width) + 2 * MARGIN_PX) / colPx) : defW;
-    const h = win.height ? Math.ceil((Number(win.height) + BAR_PX + 2 * MARGIN_PX) / ROW_PX) : defH;
+    const colPx = this.columnPx();
+    // A pane module may show a window bigger than its width/height (small images).
+    const { width, height } = paneType(win.type).displaySize?.(win) || win;
+    const w = width ? Math.round((Number(width) + 2 * MARGIN_PX) / colPx) : defW;
+    const h = height ? Math.ceil((Number(height) + BAR_PX + 2 * MARGIN_PX) / ROW_PX) : defH;
     return { w: clamp(w, 4, COLUMNS), h: Math.max(4, h) };
   }
 
@@ -79,10 +130,14 @@ export class Grid {
       }
       this.gs.makeWidget(itemEl, opts);
     });
+    const buttons = itemEl.querySelector('.pane-buttons');
+    if (buttons) this.bars.observe(buttons);
   }
 
   /** Take an item out of the grid; keep its element in the page (hidden) unless `drop`. */
   remove(itemEl, drop = true) {
+    const buttons = itemEl.querySelector('.pane-buttons');
+    if (buttons && drop) this.bars.unobserve(buttons);
     this.silently(() => {
       if (itemEl.gridstackNode) this.gs.removeWidget(itemEl, drop, false);
       else if (drop) itemEl.remove();

@@ -6,10 +6,12 @@ import { EnvActions } from './envactions.js';
 import { EnvIO } from './envio.js';
 import { EnvSelector } from './envselector.js';
 import { envsFromPath } from './envtree.js';
+import { initHoverSync } from './hoversync.js';
 import { base, compareUrl, envUrl, page } from './page.js';
 import { connect } from './socket.js';
 import { installResizeReset } from './resizereset.js';
 import { notify } from './status.js';
+import { initTheme } from './theme.js';
 import { showNotification } from './toast.js';
 import { Undo } from './undo.js';
 import { initViewControls } from './viewctl.js';
@@ -18,6 +20,8 @@ import { Workspace } from './workspace.js';
 
 const readonly = Boolean(page.readonly);
 document.body.classList.toggle('readonly', readonly);
+initTheme(document.getElementById('theme-select'));
+initHoverSync(document.getElementById('sync-hover'));
 
 function initialEnvs() {
   if (Array.isArray(page.compare) && page.compare.length > 1) return page.compare.map(String);

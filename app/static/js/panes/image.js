@@ -5,12 +5,32 @@
 import { downloadURL, fileName } from './download.js';
 
 const ZOOM_STEP = 1.1;
+const SMALL_PX = 200; // a smaller image is shown scaled up by a whole factor to at least this
 const DRAG_PX = 3; // a press that moves less than this is a click, not a pan
 
 /** The download format of an image source: 'jpeg' for JPEG data or files, else 'png'. */
 export function imageFormat(src) {
   const s = typeof src === 'string' ? src : '';
   return /^data:image\/jpe?g[;,]/i.test(s) || /\.jpe?g(\?|#|$)/i.test(s) ? 'jpeg' : 'png';
+}
+
+/**
+ * The size to show an image window at: its width/height (upstream's client sends the
+ * image's own pixel size), scaled up by a whole factor when that is under SMALL_PX, so
+ * that a 28×28 digit is drawn at 8× with crisp pixels rather than as a speck.
+ */
+export function displaySize(win) {
+  const width = Number(win?.width);
+  const height = Number(win?.height);
+  if (!(width > 0 && height > 0)) return null;
+  const k = Math.max(1, Math.ceil(SMALL_PX / Math.max(width, height)));
+  return { width: width * k, height: height * k };
+}
+
+/** The scale that fits an image into a box: a whole factor when enlarging (crisp pixels). */
+export function fitScale(nw, nh, sw, sh) {
+  const s = Math.min(sw / nw, sh / nh);
+  return s >= 1 ? Math.floor(s) : s;
 }
 
 function mount(body, win, ctx) {
@@ -72,7 +92,7 @@ function mount(body, win, ctx) {
     if (!nw || !nh) return;
     const sw = stage.clientWidth || nw;
     const sh = stage.clientHeight || nh;
-    const scale = Math.min(sw / nw, sh / nh) * zoom;
+    const scale = fitScale(nw, nh, sw, sh) * zoom;
     img.style.width = `${nw * scale}px`;
     img.style.height = `${nh * scale}px`;
     img.style.transform = `translate(${pan.x}px, ${pan.y}px)`;
@@ -232,4 +252,4 @@ function mount(body, win, ctx) {
   return view;
 }
 
-export default { type: 'image', size: [20, 20], mount };
+export default { type: 'image', size: [20, 20], mount, displaySize };

@@ -2,12 +2,15 @@
 // per animation frame (plotdelta.js). NaN and ±Inf reach the page as null: plotly draws
 // null points as gaps and null heatmap cells blank.
 import { cancelFrame, onFrame } from '../frames.js';
+import { watchHover } from '../hoversync.js';
+import { texReady } from '../mathjax.js';
 import { url } from '../page.js';
 import { decimation } from './decimated.js';
 import { fileName } from './download.js';
 import { fixTrace, layoutForPlotly } from './plotcompat.js';
 import { extendGroups, mergeDeltas } from './plotdelta.js';
 import { plotConfig, watchShapes } from './shapes.js';
+import { themedLayout, themeUpdate } from '../theme.js';
 import { plotViewControls } from '../viewctl.js';
 
 let Plotly = window.Plotly;
@@ -76,18 +79,32 @@ function mount(body, win, ctx) {
     flushJob = null;
     cancelFrame(flush);
     decim.reset(w);
-    const layout = paneLayout(content.layout);
+    const layout = themedLayout(paneLayout(content.layout));
     drawn = drawn
+      .then(() => texReady(layout))
       .then(() => {
         if (!alive) return null;
         const config = plotConfig(CONFIG, ctx);
         if (react && gd._fullLayout) return Plotly.react(gd, data, layout, config);
-        return Plotly.newPlot(gd, data, layout, config).then(() => watchShapes(gd, ctx));
+        return Plotly.newPlot(gd, data, layout, config).then(watched);
       })
       .then(() => alive && decim.drawn())
       .then(() => alive && viewer.apply())
       .catch(report);
   }
+
+  /** Listeners a new plot needs (newPlot purges the old ones). */
+  function watched() {
+    watchShapes(gd, ctx);
+    watchHover(gd);
+  }
+
+  /** The page switched between light and dark: restyle the drawn plot. */
+  function retheme() {
+    const update = themeUpdate(ctx.win().content?.layout);
+    if (update) queue(() => gd._fullLayout && Plotly.relayout(gd, update));
+  }
+  window.addEventListener('visdom:theme', retheme);
 
   function report(err) {
     console.error(`plot ${ctx.win().id}:`, err);
@@ -188,6 +205,7 @@ function mount(body, win, ctx) {
     },
     destroy() {
       alive = false;
+      window.removeEventListener('visdom:theme', retheme);
       pending = [];
       decim.destroy();
       viewer.destroy();
