@@ -9,11 +9,12 @@ that used the env.
 
 import base64
 import binascii
-import json
 import logging
 import queue
 import threading
 import uuid
+
+from ..jsonio import lenient_dumps
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ class ClientRegistry:
 
     def deliver(self, eid, payload, everyone=False):
         """Send an event to every upstream connection whose session used `eid`."""
-        text = json.dumps(payload)
+        text = lenient_dumps(payload)  # pane_data as Python clients read it
         for conn in self.connections():
             envs = self.envs_of(conn.key)
             if everyone or envs is None or eid in envs:

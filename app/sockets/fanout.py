@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import socketio as sio
 
-from ..jsonio import SocketJSON
+from ..jsonio import SocketJSON, lenient_dumps
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +165,7 @@ class RawRelay:
         if self._redis is None:
             self.registry.deliver(eid, payload, everyone=everyone)
             return
-        message = json.dumps({"eid": eid, "payload": payload, "everyone": everyone})
+        message = lenient_dumps({"eid": eid, "payload": payload, "everyone": everyone})
         try:
             self._redis.publish(self.channel, message)
         except Exception:  # noqa: BLE001 - Redis down: the local clients still get it

@@ -224,8 +224,8 @@ def subscribe(server):
         sub.close()
 
 
-def text_window(win, content, title="", i=0):
-    """A stored text window (upstream §3), for env files written before a server starts."""
+def stored_window(win, wtype, content, title="", i=0):
+    """A stored window (upstream §3), for env files written before a server starts."""
     return {
         "command": "window",
         "id": win,
@@ -234,10 +234,15 @@ def text_window(win, content, title="", i=0):
         "width": None,
         "height": None,
         "contentID": f"c-{win}",
-        "type": "text",
+        "type": wtype,
         "content": content,
         "i": i,
     }
+
+
+def text_window(win, content, title="", i=0):
+    """A stored text window."""
+    return stored_window(win, "text", content, title, i)
 
 
 def png_data_url(width, height, color=(200, 30, 30)):

@@ -9,7 +9,7 @@ import math
 
 import pytest
 
-from .conftest import start_server, stop_server
+from .conftest import start_server, stop_server, stored_window
 
 NAN = math.nan
 INF = math.inf
@@ -19,18 +19,7 @@ GD = "(win) => document.querySelector(`[data-win='${win}'] .plot-pane`)"
 def line_window(win, ys, title):
     """A stored plot window (upstream §3) with one line trace."""
     trace = {"x": list(range(len(ys))), "y": ys, "name": "a", "type": "scatter", "mode": "lines"}
-    return {
-        "command": "window",
-        "id": win,
-        "title": title,
-        "inflate": True,
-        "width": None,
-        "height": None,
-        "contentID": f"c-{win}",
-        "type": "plot",
-        "content": {"data": [trace], "layout": {"title": title}},
-        "i": 0,
-    }
+    return stored_window(win, "plot", {"data": [trace], "layout": {"title": title}}, title)
 
 
 @pytest.fixture(scope="module")

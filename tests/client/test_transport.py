@@ -172,7 +172,7 @@ def run_session(vis):
 
 
 def comparable(windows):
-    drop = {"contentID", "i"}
+    drop = {"contentID", "i", "visdom_wall"}  # wall times: when each request arrived
     return {k: {f: v for f, v in w.items() if f not in drop} for k, w in windows.items()}
 
 

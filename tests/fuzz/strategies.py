@@ -314,6 +314,19 @@ SOCKET_PAYLOADS = {
         }
     ),
     "undo": st.fixed_dictionaries({"eid": EID}),
+    "update_view": st.fixed_dictionaries(
+        {
+            "eid": EID,
+            "win": WIN | st.none(),
+            "view": st.fixed_dictionaries(
+                {
+                    "smoothing": st.floats(0, 0.999),
+                    "log_y": st.booleans(),
+                    "xaxis": st.sampled_from(["step", "wall", "relative"]),
+                }
+            ),
+        }
+    ),
     "save_all": st.just({}),
 }
 

@@ -13,21 +13,9 @@ import requests
 import socketio
 
 from ..conftest import ROOT, free_port
+from .procs import spawn, wait_up
 
 PYBIN = os.path.dirname(sys.executable)
-
-
-def wait_up(proc, url, log):
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"server exited: {log.read_text()[-3000:]}")
-        try:
-            requests.get(url + "/healthz", timeout=1)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    raise AssertionError(f"server did not start: {log.read_text()[-3000:]}")
 
 
 def check_server(url, root, transports=("websocket",), eid="smoke"):
@@ -58,16 +46,7 @@ def run(tmp_path):
 
     def start(cmd, env=None, url_port=None):
         log = tmp_path / f"server-{len(procs)}.log"
-        handle = open(log, "wb")  # noqa: SIM115
-        proc = subprocess.Popen(
-            cmd,
-            cwd=ROOT,
-            env=dict(os.environ, VISDOM_ENV_PATH=str(tmp_path / "envs"), **(env or {})),
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        proc, handle = spawn(cmd, log, tmp_path / "envs", env)
         procs.append((proc, handle))
         url = f"http://127.0.0.1:{url_port}"
         wait_up(proc, url, log)

@@ -5,7 +5,6 @@ its websockets itself when told to stop."""
 import json
 import os
 import signal
-import subprocess
 import sys
 import time
 
@@ -14,34 +13,18 @@ import requests
 import socketio
 from simple_websocket import Client as WebSocketClient
 
-from ..conftest import ROOT, free_port
+from ..conftest import free_port
+from .procs import spawn, wait_up
 
 PYBIN = os.path.dirname(sys.executable)
 
 
 def start(cmd, tmp_path, port, env=None):
     log = tmp_path / "server.log"
-    handle = open(log, "wb")  # noqa: SIM115 - closed by the caller through the process
-    proc = subprocess.Popen(
-        cmd,
-        cwd=ROOT,
-        env=dict(os.environ, VISDOM_ENV_PATH=str(tmp_path / "envs"), **(env or {})),
-        stdout=handle,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    proc, handle = spawn(cmd, log, tmp_path / "envs", env)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, log.read_text()[-3000:]
-        try:
-            requests.get(url + "/healthz", timeout=3)
-            return proc, url, handle
-        except requests.RequestException:
-            time.sleep(0.1)
-    proc.kill()
-    raise AssertionError("server did not start: " + log.read_text()[-3000:])
+    wait_up(proc, url, log)
+    return proc, url, handle
 
 
 @pytest.mark.parametrize("entry", ["python -m app", "gunicorn wsgi:app"])

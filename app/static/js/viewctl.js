@@ -212,6 +212,8 @@ export function plotViewControls(gd, body, ctx, hooks) {
   }
 
   async function relayout(v, shownY) {
+    // Pies, 3-D scenes and the like have no cartesian axes to switch.
+    if (!gd._fullLayout?.xaxis || !gd._fullLayout?.yaxis) return;
     const stored = ctx.win()?.content?.layout || {};
     const key = layoutKey(v);
     const update = {};
