@@ -10,13 +10,26 @@ log = logging.getLogger("app")
 ALL_INTERFACES = ("0.0.0.0", "::", "")
 
 
+def _port(text):
+    """A TCP port number (1-65535), or a clear usage error (0.3.0 range-checks it too)."""
+    import argparse
+
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be between 1 and 65535, got {port}")
+    return port
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="visdom",
         description="Start the visualization server (flags as upstream visdom's).",
     )
     add = parser.add_argument
-    add("-port", "--port", type=int, default=None, help="port to listen on (default 8097)")
+    add("-port", "--port", type=_port, default=None, help="port to listen on (default 8097)")
     add(
         "-hostname",
         "--hostname",

@@ -116,3 +116,14 @@ def test_env_path_is_expanded(instance):
 def test_unknown_async_mode_is_refused(instance):
     with pytest.raises(ValueError, match="ASYNC_MODE"):
         load_settings({"INSTANCE_PATH": str(instance), "ASYNC_MODE": "tornado"})
+
+
+@pytest.mark.parametrize("raw", ["0", "70000", "-1", "http"])
+def test_a_port_out_of_range_is_a_usage_error(raw, capsys):
+    from app.__main__ import build_parser
+
+    with pytest.raises(SystemExit) as info:
+        build_parser().parse_args(["-port", raw])
+    assert info.value.code == 2
+    assert "-port" in capsys.readouterr().err
+    assert build_parser().parse_args(["-port", "8097"]).port == 8097
