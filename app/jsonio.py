@@ -80,6 +80,28 @@ def column_json(column):
     return "[" + ",".join(items) + "]"
 
 
+class RawJSON:
+    """JSON text (a request body as received) that lenient_dumps writes as it is.
+
+    A large /update body is then journaled without being encoded again. The text must be
+    one valid JSON value; newlines (only ever whitespace between tokens in valid JSON)
+    become spaces so that a journal record stays on one line.
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text):
+        self.text = text.replace("\n", " ").replace("\r", " ")
+
+    @classmethod
+    def of_body(cls, raw):
+        """Return a RawJSON for request bytes that are UTF-8, else None (re-encode then)."""
+        try:
+            return cls(raw.decode("utf-8")) if isinstance(raw, bytes) else None
+        except UnicodeDecodeError:
+            return None
+
+
 def lenient_dumps(obj):
     """Return `obj` as JSON in upstream's form (NaN and Infinity tokens kept).
 
@@ -89,7 +111,7 @@ def lenient_dumps(obj):
     columns = []
 
     def default(value):
-        if isinstance(value, Column):
+        if isinstance(value, (Column, RawJSON)):
             columns.append(value)
             return f"\x00col{_NONCE}:{len(columns) - 1}\x00"
         if isinstance(value, np.generic):
@@ -99,7 +121,11 @@ def lenient_dumps(obj):
     text = json.dumps(obj, default=default)
     if not columns:
         return text
-    return _MARKER.sub(lambda m: column_json(columns[int(m.group(1))]), text)
+    return _MARKER.sub(lambda m: _splice(columns[int(m.group(1))]), text)
+
+
+def _splice(value):
+    return value.text if isinstance(value, RawJSON) else column_json(value)
 
 
 def loads(text, **_kwargs):

@@ -1,6 +1,6 @@
 """Upstream's window endpoints: /events /update /close /win_exists /win_data /win_hash."""
 
-from flask import Blueprint
+from flask import Blueprint, request
 
 from ..common import parse_body
 from ..services import windows
@@ -27,7 +27,7 @@ def update():
     body = parse_body()
     eid = request_eid(body)
     touch(eid)
-    return text(windows.update_window(eid, body))
+    return text(windows.update_window(eid, body, request.get_data(cache=True)))
 
 
 @bp.post("/close")

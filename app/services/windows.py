@@ -28,16 +28,17 @@ def deletes_window(args):
     return args.get("delete") is True and args.get("data") == [] and args.get("name") is None
 
 
-def update_window(eid, args):
+def update_window(eid, args, raw=None):
     """Append to, replace or remove data of a window (created on append); return its id.
 
     The 0.3.0 "remove" update (`deletes_window`) closes the window as /close does.
+    `raw`: the request body `args` came from, journaled as received.
     """
     check_can_edit()
     if deletes_window(args) and args.get("win") is not None:
         close_windows(eid, str(args["win"]))
         return str(args["win"])
-    return get_store().update_window(eid, args)
+    return get_store().update_window(eid, args, raw)
 
 
 def announce_undo(eid):

@@ -8,7 +8,7 @@ import time
 import uuid
 
 from ..common import VisdomError
-from ..jsonio import lenient_dumps
+from ..jsonio import RawJSON, lenient_dumps
 from ..panes import apply_update, build_window, decimate, viewsettings, walltime
 from ..panes.columns import Column
 from ..panes.compare import compare_windows
@@ -273,11 +273,12 @@ class Store:
             self._put(env, window)
             return window["id"], created
 
-    def update_window(self, eid, args):
+    def update_window(self, eid, args, raw=None):
         """Apply an /update; return the window id.
 
         A missing window with a truthy `append` is created (replays rely on that);
-        without `append` it is a VisdomError with upstream's text.
+        without `append` it is a VisdomError with upstream's text. `raw`, the request
+        body `args` was parsed from, is journaled as it is (no second encoding).
         """
         win = args.get("win")
         if win is None:
@@ -308,7 +309,7 @@ class Store:
                     change, win=win, contentID=window["contentID"], wall=now
                 )
 
-            fields = {"win": win, "args": args, "now": now}
+            fields = {"win": win, "args": RawJSON.of_body(raw) or args, "now": now}
             if caps:
                 fields["caps"] = caps
             self._change(env, "update", fields, apply)

@@ -1,6 +1,7 @@
 """The store: persistence in upstream's format, journal replay, snapshots, lazy loading, ids."""
 
 import json
+import math
 import os
 import threading
 
@@ -530,3 +531,18 @@ def test_a_refused_update_leaves_no_journal_record(stores, env_path):
     with pytest.raises(VisdomError):
         store.update_window("e", {"win": "T", "data": [{"type": "text"}]})
     assert file_bytes(journal(env_path, "e")) == before
+
+
+def test_an_update_body_is_journaled_as_received_and_replays(stores, env_path):
+    store = stores()
+    store.put_window("e", events("L", line("a", [0], [1.0])))
+    body = '{"win": "L", "name": "a", "append": true,\n "data": [{"x": [1, 2], "y": [NaN, 2.5]}]}'
+    store.update_window("e", json.loads(body), raw=body.encode("utf-8"))
+    with open(journal(env_path, "e"), encoding="utf-8") as f:
+        last = f.read().splitlines()[-1]
+    # The body's own text (its spacing, its NaN token), not a re-encoding of it.
+    assert '"args": {"win": "L", "name": "a", "append": true,  "data": [{"x": [1, 2]' in last
+    assert '"y": [NaN, 2.5]' in last
+    store.files.close()  # a crash: the journal alone
+    again = stores().window("e", "L")["content"]["data"][0]
+    assert again["x"] == [0, 1, 2] and math.isnan(again["y"][1]) and again["y"][2] == 2.5
