@@ -43,6 +43,9 @@ def create_app(test_config=None):
     )
     _load_config(app.config, test_config)
     _strict_json(app)
+    from .memory import fix_malloc_threshold
+
+    fix_malloc_threshold()  # large column buffers go back to the system when freed
     logging.getLogger("app").setLevel(app.config["LOGGING_LEVEL"])
     base = app.config["BASE_URL"]
     app.add_url_rule(
