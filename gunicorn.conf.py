@@ -13,6 +13,7 @@ workers = 1
 threads = int(os.environ.get("VISDOM_THREADS", "100"))
 timeout = 0
 graceful_timeout = 5
+keepalive = 75  # as `python -m app`: scripts appending every few seconds keep their connection
 
 
 def worker_exit(server, worker):

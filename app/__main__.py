@@ -151,6 +151,9 @@ def ssl_files(settings):
     return os.path.abspath(cert), os.path.abspath(key)
 
 
+KEEPALIVE = 75  # seconds an idle client connection stays open (nginx's default)
+
+
 def serve_gunicorn(make_app, host, port, threads, ssl=None):
     """Serve through gunicorn's gthread worker, the same server a deployment uses."""
     from gunicorn.app.base import BaseApplication
@@ -163,6 +166,9 @@ def serve_gunicorn(make_app, host, port, threads, ssl=None):
             self.cfg.set("threads", threads)
             self.cfg.set("timeout", 0)
             self.cfg.set("graceful_timeout", 5)
+            # Clients that append every few seconds reuse their connection; gunicorn's 2 s
+            # default closed it under them (a POST on a connection being closed is lost).
+            self.cfg.set("keepalive", KEEPALIVE)
             self.cfg.set("accesslog", None)
             self.cfg.set("loglevel", "warning")
             self.cfg.set("limit_request_line", 8190)

@@ -79,7 +79,11 @@ print(json.dumps(dict(acked, wid=wid, kind=kind, errors=errors, samples=samples,
 DRAWN_EQUALS = """([win, xs, ys]) => {
   const el = document.querySelector(`.grid-stack-item[data-win="${win}"] .plot-pane`);
   const t = el && el.data && el.data[0];
-  if (!t || !t.x || !t.y) return {ok: false, n: -1};
+  if (!t || !t.x || !t.y) {
+    // Windows are drawn as they come near the screen: bring this one there.
+    document.querySelector(`.grid-stack-item[data-win="${win}"]`)?.scrollIntoView();
+    return {ok: false, n: -1};
+  }
   const n = t.x.length;
   if (n !== xs.length || t.y.length !== ys.length) return {ok: false, n};
   for (let i = 0; i < n; i++) {
@@ -174,8 +178,11 @@ def open_pages(browser, server, eid, count, wins):
     for page in pages:
         wait(
             page,
+            # Windows are drawn as they come near the screen: scroll to each undrawn one.
             "(wins) => wins.every(w => { const el = document.querySelector("
-            '`.grid-stack-item[data-win="${w}"] .plot-pane`); return el && el.data; })',
+            '`.grid-stack-item[data-win="${w}"] .plot-pane`); if (el && el.data) return true; '
+            'document.querySelector(`.grid-stack-item[data-win="${w}"]`)?.scrollIntoView(); '
+            "return false; })",
             wins,
             timeout=60,
         )
