@@ -45,6 +45,9 @@ class HttpClient:
         headers = dict(headers or {})
         if content_type:
             headers["Content-Type"] = content_type
+        # One connection per request: what is fuzzed is the server's answer to junk, not
+        # the client's reuse of a kept-alive connection the server may have just closed.
+        headers.setdefault("Connection", "close")
         response = self.session.request(
             method,
             self.url + path,
