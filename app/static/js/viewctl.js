@@ -240,19 +240,7 @@ export function plotViewControls(gd, body, ctx, hooks) {
   function buildPanel() {
     const el = document.createElement('div');
     el.className = 'view-panel';
-    el.hidden = true;
-    Object.assign(el.style, {
-      position: 'absolute',
-      top: '2px',
-      right: '2px',
-      zIndex: '20',
-      background: 'var(--bg, #fff)',
-      border: '1px solid #bbb',
-      borderRadius: '4px',
-      padding: '4px 6px',
-      font: '12px sans-serif',
-      boxShadow: '0 2px 6px rgba(0,0,0,0.2)',
-    });
+    el.hidden = true; // styled by .view-panel in visdom.css (light and dark themes)
     el.addEventListener('mousedown', (ev) => ev.stopPropagation());
     el.addEventListener('keydown', (ev) => ev.stopPropagation());
     const row = (...kids) => {

@@ -31,17 +31,7 @@ function deltaPoints(t) {
 export function decimation(gd, body, ctx, hooks) {
   const label = document.createElement('div');
   label.className = 'plot-decimated';
-  label.hidden = true;
-  Object.assign(label.style, {
-    position: 'absolute',
-    right: '6px',
-    bottom: '2px',
-    font: '11px sans-serif',
-    color: '#555',
-    background: 'rgba(255,255,255,0.8)',
-    padding: '0 3px',
-    pointerEvents: 'none',
-  });
+  label.hidden = true; // styled by .plot-decimated in visdom.css (light and dark themes)
   body.append(label);
 
   let totals = []; // raw points per trace (the server's count plus appends since)
