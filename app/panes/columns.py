@@ -147,7 +147,12 @@ class Column:
         if kind == "float":
             extra = [self._n + i for i, v in enumerate(values) if v is None]
             if extra:
-                self.nulls = (self.nulls or []) + extra
+                # In place: an append costs O(k) even when every point is null (a view
+                # took its own copy of `nulls`, so no snapshot changes).
+                if self.nulls is None:
+                    self.nulls = extra
+                else:
+                    self.nulls.extend(extra)
         self._n += k
         return True
 

@@ -83,3 +83,11 @@ def test_a_long_list_that_is_not_numbers_is_not_rescanned_at_every_append(monkey
     for _ in range(1000):
         extend_axis(trace, "x", ["2024-01-02"])
     assert len(calls) <= 2  # only when the length passes a power of two
+
+
+def test_appending_nulls_keeps_snapshots_and_positions():
+    column = Column.from_values([1.0, None])
+    view = column.view()
+    assert column.extend([None, 2.0]) and column.extend([None])
+    assert column.tolist() == [1.0, None, None, 2.0, None]
+    assert view.tolist() == [1.0, None]  # the snapshot's nulls are its own
