@@ -4,8 +4,8 @@ import json
 import os
 import secrets
 
+from .. import broadcast
 from ..common import VisdomError
-from ..sockets import broadcast
 from ..state import escape_eid, get_store
 from .access import check_can_edit
 

@@ -1,7 +1,7 @@
 """Browser events on their way to the training code's handlers (protocol section 8)."""
 
+from .. import broadcast
 from ..common import VisdomError
-from ..sockets import broadcast
 from ..state import escape_eid, get_store
 from .access import check_can_edit
 

@@ -2,8 +2,8 @@
 
 import json
 
+from .. import broadcast
 from ..common import VisdomError
-from ..sockets import broadcast
 from ..state import get_store
 from .access import check_can_edit
 
