@@ -3,9 +3,9 @@
 import json
 
 from .. import broadcast
+from ..auth.access import check_can_edit
 from ..common import VisdomError
 from ..state import get_store
-from .access import check_can_edit
 
 
 def announce_env(created):
