@@ -59,7 +59,7 @@ def create_app(test_config=None):
 
     state.init_app(app)
 
-    from . import security
+    from . import auth
     from .blueprints import (
         data,
         download,
@@ -74,6 +74,7 @@ def create_app(test_config=None):
     )
     from .sockets import init_app as init_sockets
     from .sockets import vis_socket
+    from .sockets.fanout import redis_url
 
     app.register_blueprint(errors.bp)
     modules = (
@@ -91,7 +92,7 @@ def create_app(test_config=None):
     for module in modules:
         app.register_blueprint(module.bp, url_prefix=base or None)
     init_sockets(app)
-    security.init_app(app)
+    auth.init_app(app, redis_url(app.config))
     return app
 
 

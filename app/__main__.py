@@ -188,9 +188,10 @@ def serve_gunicorn(make_app, host, port, threads, ssl=None):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["users"]:  # `python -m app users add|remove|list|passwd|role|token ...`
+        from . import load_settings
         from .auth.cli import main as users_main
 
-        return users_main(argv[1:])
+        return users_main(argv[1:], load_settings())
     if argv[:1] == ["redis"]:  # `python -m app redis import|export ENV_PATH [--store URL]`
         from .state.redis_cli import main as redis_main
 

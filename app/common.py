@@ -1,11 +1,11 @@
-"""The bottom of the tree: the one error type, body parsing and shared names.
+"""The bottom of the tree: the one error type and its JSON answer, body parsing, shared names.
 
 Every layer may import this module; it imports nothing from the app.
 """
 
 import json
 
-from flask import request
+from flask import jsonify, request
 
 # The cookie that identifies an upstream client session (upstream's name for it).
 COOKIE = "user_password"
@@ -31,6 +31,13 @@ class VisdomError(ValueError):
         if self.field is not None:
             body["field"] = self.field
         return body
+
+
+def error_response(message, status, field=None):
+    """Return the JSON error response: {"error", "field", "status"}."""
+    response = jsonify(VisdomError(message, field, status).to_dict())
+    response.status_code = status
+    return response
 
 
 def parse_json_body(raw):

@@ -25,7 +25,7 @@ DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "LOGIN_RATE_LIMIT": 10,  # failed logins per minute per address
-    # Login (app/security.py): accounts file (default <instance>/users.json), how long a
+    # Login (app/auth): accounts file (default <instance>/users.json), how long a
     # login lasts, upstream's VISDOM_COOKIE (the value of a new secret key), extra origins
     # allowed to make changes ("https://a.example,https://b.example"), how many reverse
     # proxies to trust for X-Forwarded-For/-Proto/-Host/-Port (0: none), and the CSP header.

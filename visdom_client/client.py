@@ -3,7 +3,6 @@
 import atexit
 import json
 import logging
-import threading
 import time
 import warnings
 import weakref
@@ -14,32 +13,23 @@ from .errors import ServerError, VisdomError, bad_type, bad_value
 from .events import EventListener
 from .experiments import ExperimentMixin
 from .media import MediaMixin
+from .names import new_window_id, normalise_base_url, sanitise_env
 from .notebook import NotebookMixin
 from .plots import PlotMixin
 from .sender import BackgroundSender
-from .transport import OfflineLog, Transport, encode, hash_password, read_log
+from .transport import (
+    OfflineLog,
+    Transport,
+    encode,
+    hash_password,
+    read_log,
+    ssl_verify_option,
+)
 
 logger = logging.getLogger("visdom_client")
 
 # Requests whose answer nobody waits for: queued in non-blocking mode.
 QUEUED_ENDPOINTS = ("events", "update", "close")
-_id_lock = threading.Lock()
-_last_id = [0]
-
-
-def new_window_id():
-    """Return a fresh window id in upstream's format, unique within this process."""
-    with _id_lock:
-        stamp = max(int(time.time() * 10_000_000), _last_id[0] + 1)
-        _last_id[0] = stamp
-    return "window_" + format(stamp, "x")
-
-
-def _normalise_base_url(base_url):
-    base_url = "" if base_url in ("/", None) else base_url
-    if base_url and (not base_url.startswith("/") or base_url.endswith("/")):
-        raise bad_value("base_url", "'/' or a path like '/visdom' (no trailing '/')", base_url)
-    return base_url
 
 
 class Visdom(PlotMixin, AnalysisMixin, MediaMixin, ExperimentMixin, NotebookMixin):
@@ -85,12 +75,12 @@ class Visdom(PlotMixin, AnalysisMixin, MediaMixin, ExperimentMixin, NotebookMixi
         parsed = urlparse(server)
         if not parsed.scheme:
             parsed = urlparse(f"http://{server}")
-        verify = _ssl_verify(ssl_verify, parsed.scheme)
+        verify = ssl_verify_option(ssl_verify, parsed.scheme)
         self.server_base_name = parsed.netloc
         self.server = urlunparse((parsed.scheme, parsed.netloc, "", "", "", ""))
         self.endpoint = endpoint
         self.port = port
-        self.base_url = _normalise_base_url(base_url)
+        self.base_url = normalise_base_url(base_url)
         self.ipv6 = ipv6
         if not isinstance(env, str):
             raise bad_type("env", "a string", env)
@@ -438,24 +428,6 @@ class Visdom(PlotMixin, AnalysisMixin, MediaMixin, ExperimentMixin, NotebookMixi
                 polling=self.use_polling,
             )
         return self._events
-
-
-def sanitise_env(env):
-    """Return the env name as upstream 0.3.0 stores it: no slashes, no line breaks."""
-    return env.replace("/", "_").replace("\\", "_").replace("\n", "-").replace("\r", "-")
-
-
-def _ssl_verify(ssl_verify, scheme):
-    """Return the requests `verify` value for the ssl_verify argument, checking it."""
-    if ssl_verify is None:
-        return True
-    if not isinstance(ssl_verify, bool | str):
-        raise bad_type("ssl_verify", "None, a bool or a CA bundle path", ssl_verify)
-    if scheme != "https":
-        raise bad_value(
-            "ssl_verify", "None with an http server (it applies to https only)", repr(ssl_verify)
-        )
-    return ssl_verify
 
 
 def _shutdown_at_exit(ref):

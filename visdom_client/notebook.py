@@ -4,6 +4,7 @@ import html
 from urllib.parse import quote
 
 from .errors import bad_type, bad_value
+from .names import sanitise_env
 
 ENV_HEIGHT = 600
 WINDOW_HEIGHT = 420
@@ -60,8 +61,6 @@ class NotebookMixin:
         if not isinstance(env, str) or not env:
             raise bad_type("env", "a non-empty string or None", env)
         root = f"{self.server}:{self.port}{self.base_url}"
-        from .client import sanitise_env
-
         eid = quote(sanitise_env(env), safe="")
         if win is None:
             return f"{root}/env/{eid}"

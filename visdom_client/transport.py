@@ -12,7 +12,7 @@ import numpy as np
 import requests
 
 from .builders.arrays import json_default
-from .errors import AuthenticationError, ConnectionError, ServerError
+from .errors import AuthenticationError, ConnectionError, ServerError, bad_type, bad_value
 
 logger = logging.getLogger("visdom_client")
 
@@ -22,6 +22,19 @@ LOGGED_ENDPOINTS = ("events", "update")
 def hash_password(password):
     """Return the sha256 hex digest the server expects in place of the clear password."""
     return hashlib.sha256(password.encode("utf-8")).hexdigest()
+
+
+def ssl_verify_option(ssl_verify, scheme):
+    """Return the requests `verify` value for the ssl_verify argument, checking it."""
+    if ssl_verify is None:
+        return True
+    if not isinstance(ssl_verify, bool | str):
+        raise bad_type("ssl_verify", "None, a bool or a CA bundle path", ssl_verify)
+    if scheme != "https":
+        raise bad_value(
+            "ssl_verify", "None with an http server (it applies to https only)", repr(ssl_verify)
+        )
+    return ssl_verify
 
 
 def nan_safe(value):

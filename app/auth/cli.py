@@ -124,10 +124,8 @@ def token_revoke(store, name, token_id):
     click.echo(f"revoked token {token_id} of {name!r}")
 
 
-def main(argv):
-    """Run `python -m app users ...` with the same settings the server would use."""
-    from .. import load_settings
-
-    settings = load_settings()
+def main(argv, settings):
+    """Run `python -m app users ...` with `settings`, the ones the server would use
+    (app.load_settings(), passed in by app.__main__)."""
     store = UserStore(users_file(settings), settings.get("PASSWORD_HASH_METHOD"))
     return users_cli.main(args=list(argv), prog_name="python -m app users", obj=store)

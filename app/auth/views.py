@@ -16,16 +16,12 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from ..blueprints.errors import error_response
-from ..common import COOKIE
+from ..common import COOKIE, error_response
 from . import tokens
+from .sessions import current_auth
 from .users import login_secret
 
 MAX_LOGIN_BODY = 16 * 1024
-
-
-def auth():
-    return current_app.extensions["visdom_auth"]
 
 
 def login_url(next_path=None):
@@ -56,12 +52,12 @@ def _client_address():
 
 def _check_attempt(username, secret):
     """Return (user, None) on success, else (None, (message, status))."""
-    limiter = auth().limiter
+    limiter = current_auth().limiter
     address = _client_address()
     wait = limiter.wait(address)
     if wait:
         return None, (f"too many failed logins: try again in {wait} seconds", 429)
-    user = auth().users.verify(username, secret) if username and secret else None
+    user = current_auth().users.verify(username, secret) if username and secret else None
     if user is None:
         limiter.failed(address)
         return None, ("invalid username or password", 401)
@@ -118,14 +114,16 @@ def make_blueprint(base):
             page = render_template("login.html", next=next_path, error=error[0], username=username)
             response = current_app.response_class(page, status=error[1])
             if error[1] == 429:
-                response.headers["Retry-After"] = str(auth().limiter.wait(_client_address()))
+                response.headers["Retry-After"] = str(
+                    current_auth().limiter.wait(_client_address())
+                )
             return response
         return _start_login(user, redirect(next_path, code=303), browser=True)
 
     @bp.route("/logout", methods=["GET", "POST"])
     def logout():
         """End the session and the login cookie, then show the login page."""
-        revoked = auth().revoked
+        revoked = current_auth().revoked
         revoked.revoke(session.get("visdom_login"))
         claims = tokens.read_login_cookie(request.cookies.get(COOKIE))
         if claims:
@@ -164,7 +162,9 @@ def make_blueprint(base):
             status = 400 if error[1] == 401 else error[1]
             response = error_response(error[0], status)
             if status == 429:
-                response.headers["Retry-After"] = str(auth().limiter.wait(_client_address()))
+                response.headers["Retry-After"] = str(
+                    current_auth().limiter.wait(_client_address())
+                )
             return response
         return _start_login(user, jsonify({"user": user.id, "role": user.role}), browser=False)
 

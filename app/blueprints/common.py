@@ -3,10 +3,11 @@
 import functools
 
 from flask import current_app, jsonify, request
+from flask_login import current_user
 
+from ..auth.access import READONLY, check_can_edit, edit_refusal, may_edit
 from ..common import COOKIE, VisdomError
 from ..jsonio import lenient_dumps
-from ..services.access import check_can_edit
 from ..state import escape_eid
 
 
@@ -20,15 +21,20 @@ def touch(eid):
     current_app.extensions["visdom_clients"].touch(request.cookies.get(COOKIE), eid)
 
 
-def mutating(view):
-    """Refuse the view at once when the server is readonly or the user may not edit.
+def mutating(view=None, *, readonly=None):
+    """Refuse the view at once when the caller may not edit (app.auth.access).
 
-    The service functions check again; the mark lets a test prove that every route
-    that changes something is gated.
+    `readonly`: for 0.3.0's own routes, the message a readonly server answers with, in
+    0.3.0's refusal shape (`refuse`). The service functions check again; the mark lets a
+    test prove that every route that changes something is gated.
     """
+    if view is None:
+        return functools.partial(mutating, readonly=readonly)
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
+        if readonly is not None and edit_refusal() == READONLY:
+            return refuse(readonly, 403)
         check_can_edit()
         return view(*args, **kwargs)
 
@@ -51,3 +57,14 @@ def refuse(message, status, field=None):
     response = jsonify(dict(VisdomError(message, field, status).to_dict(), success=False))
     response.status_code = status
     return response
+
+
+def caller_page_data():
+    """Return the page fields about the caller: `user` (login on), `login_enabled`, and
+    `readonly`, from which the page hides its editing controls (app.auth.access)."""
+    login = bool(current_app.config.get("ENABLE_LOGIN"))
+    return {
+        "readonly": not may_edit(),
+        "user": getattr(current_user, "id", None) if login else None,
+        "login_enabled": login,
+    }

@@ -43,15 +43,9 @@ def health():
 
 
 @bp.post("/upload_env")
+@mutating(readonly="Uploads are disabled while the server is in readonly mode")
 def upload_env():
     """Create a new env from an uploaded env JSON file (multipart part `file`, §3.2.2)."""
-    if current_app.config.get("READONLY"):
-        return refuse("Uploads are disabled while the server is in readonly mode", 403)
-    return _upload()
-
-
-@mutating
-def _upload():
     if request.content_length is not None and request.content_length > UPLOAD_LIMIT + 65536:
         return refuse("File is too large. Max 100MB", 413, "file")
     upload = request.files.get("file")

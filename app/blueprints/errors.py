@@ -2,20 +2,13 @@
 
 import logging
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from ..common import VisdomError
+from ..common import VisdomError, error_response
 
 bp = Blueprint("errors", __name__)
 log = logging.getLogger(__name__)
-
-
-def error_response(message, status, field=None):
-    """Return the JSON error response: {"error", "field", "status"}."""
-    response = jsonify(VisdomError(message, field, status).to_dict())
-    response.status_code = status
-    return response
 
 
 @bp.app_errorhandler(VisdomError)

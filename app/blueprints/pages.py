@@ -6,7 +6,9 @@ import plotly
 from flask import Blueprint, abort, current_app, make_response, render_template, send_file
 from flask_login import current_user
 
+from ..auth.headers import DEFAULT_CSP
 from ..state import escape_eid, get_store
+from .common import caller_page_data
 from .envs import compare_ids
 
 bp = Blueprint("pages", __name__)
@@ -25,17 +27,13 @@ EMBED_FRAME_ANCESTORS = (
 def _page_data(active_env="", compare=()):
     store = get_store()
     config = current_app.config
-    user = getattr(current_user, "id", None) if config.get("ENABLE_LOGIN") else None
-    role = getattr(current_user, "role", None) if config.get("ENABLE_LOGIN") else "editor"
     return {
         "base_url": config["BASE_URL"],
         "envs": sorted(store.env_ids()),
         "active_env": active_env,
         "compare": list(compare),
-        "readonly": bool(config.get("READONLY")) or role == "viewer",
-        "user": user,
-        "role": role,
-        "login_enabled": bool(config.get("ENABLE_LOGIN")),
+        **caller_page_data(),
+        "role": getattr(current_user, "role", None) if config.get("ENABLE_LOGIN") else "editor",
         "views": store.views(),
     }
 
@@ -46,8 +44,6 @@ def embeddable(body):
     Browsers ignore X-Frame-Options when the CSP has frame-ancestors, so only the CSP
     directive is replaced; the rest of the policy stays as configured.
     """
-    from ..security import DEFAULT_CSP
-
     config = current_app.config
     response = make_response(body)
     csp = config.get("CONTENT_SECURITY_POLICY", DEFAULT_CSP)

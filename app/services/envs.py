@@ -4,10 +4,10 @@ import json
 import os
 import secrets
 
+from .. import broadcast
+from ..auth.access import check_can_edit
 from ..common import VisdomError
-from ..sockets import broadcast
 from ..state import escape_eid, get_store
-from .access import check_can_edit
 
 
 def ensure_env(eid):

@@ -1,9 +1,9 @@
 """Browser events on their way to the training code's handlers (protocol section 8)."""
 
+from .. import broadcast
+from ..auth.access import check_can_edit
 from ..common import VisdomError
-from ..sockets import broadcast
 from ..state import escape_eid, get_store
-from .access import check_can_edit
 
 
 def deliver_browser_event(data):

@@ -1,7 +1,7 @@
 """Experiments (upstream 0.3.0's /experiments/log): one record per env, kept in its file."""
 
+from ..auth.access import check_can_edit
 from ..state import get_store
-from .access import check_can_edit
 from .windows import announce_env
 
 

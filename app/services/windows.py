@@ -2,10 +2,10 @@
 
 import json
 
+from .. import broadcast
+from ..auth.access import check_can_edit
 from ..common import VisdomError
-from ..sockets import broadcast
 from ..state import get_store
-from .access import check_can_edit
 
 
 def announce_env(created):

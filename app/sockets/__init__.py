@@ -1,10 +1,10 @@
-"""Sockets: the Socket.IO namespace, upstream's raw /vis_socket, and broadcast helpers."""
+"""Sockets: the Socket.IO namespace and upstream's raw /vis_socket (the pushes are app.broadcast)."""
 
 import logging
 
+from .. import broadcast
 from ..extensions import socketio
 from ..jsonio import SocketJSON
-from . import broadcast
 from .clients import ClientRegistry
 from .fanout import OrderedRedisManager, RawRelay, channel, redis_url
 from .namespace import VisdomNamespace

@@ -5,13 +5,13 @@ import logging
 from flask import current_app, request
 from flask_socketio import Namespace, emit, join_room, leave_room, rooms
 
+from .. import broadcast
 from ..common import VisdomError
 from ..panes.decimate import content_for_browser
 from ..services import envs as env_service
 from ..services import windows
 from ..services.events import deliver_browser_event
 from ..state import escape_eid, get_store
-from . import broadcast
 
 log = logging.getLogger(__name__)
 

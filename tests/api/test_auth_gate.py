@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from app.security import PUBLIC_ENDPOINTS
+from app.auth.gate import PUBLIC_ENDPOINTS
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from app.security import origin_allowed
+from app.auth.headers import origin_allowed
 
 FAST = {"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
 TEXT = {"eid": "main", "win": "T", "data": [{"content": "hi", "type": "text"}]}

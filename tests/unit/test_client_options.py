@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from visdom_client import ArgumentError, ArgumentTypeError, Visdom
-from visdom_client.client import sanitise_env
 from visdom_client.loggers import VisdomLogger, VisdomSklearnLogger
+from visdom_client.names import sanitise_env
 
 
 def test_ssl_verify_is_only_for_https():

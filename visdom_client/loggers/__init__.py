@@ -1,6 +1,6 @@
-"""Loggers that send training progress to visdom: PyTorch loops and scikit-learn fits."""
+"""The loggers' old path: they live in visdom_client.integrations (kept for existing code)."""
 
-from ..pytorch import VisdomLogger
-from .sklearn import VisdomSklearnLogger
+from ..integrations.pytorch import VisdomLogger
+from ..integrations.sklearn import VisdomSklearnLogger
 
 __all__ = ["VisdomLogger", "VisdomSklearnLogger"]

@@ -1,15 +1,21 @@
-"""Push changes to browsers and callback subscribers (the only code that emits).
+"""Push changes to browsers and callback subscribers (the only code that broadcasts).
+
+A leaf: it imports the unbound Socket.IO extension and the pane layer's decimation, and
+nothing from services, sockets or views, so that the services (which call it) and the
+socket handlers (which name its rooms) both sit above it without a cycle.
 
 Env changes arrive through `publish`, which the store calls under the env's lock with
-the change's sequence number in the payload, so each env's messages leave in store
-order; with several processes on Redis, app/sockets/fanout.py keeps that order in every
-process. Socket.IO payloads are strict JSON (app.jsonio): NaN and ±Inf become null.
+the change's sequence number in the payload (app.sockets.init_app hands it to the store),
+so each env's messages leave in store order; with several processes on Redis,
+app/sockets/fanout.py keeps that order in every process. Socket.IO payloads are strict
+JSON (app.jsonio): NaN and ±Inf become null. Upstream clients' events go through the raw
+relay that app.sockets.init_app installs as `visdom_raw_relay`.
 """
 
 from flask import current_app
 
-from ..extensions import socketio
-from ..panes.decimate import delta_for_browser, window_for_browser
+from .extensions import socketio
+from .panes.decimate import delta_for_browser, window_for_browser
 
 
 def env_room(eid):

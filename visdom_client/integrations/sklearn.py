@@ -6,6 +6,8 @@ import threading
 import time
 from html import escape
 
+from ..client import Visdom
+
 KEY_STYLE = "style='padding:2px 10px 2px 0;color:#555;white-space:nowrap;vertical-align:top'"
 VALUE_STYLE = "style='padding:2px 0;vertical-align:top'"
 BOX_STYLE = "style='font-family:monospace;font-size:12px;padding:6px;line-height:1.5'"
@@ -45,8 +47,6 @@ class VisdomSklearnLogger:
 
     def __init__(self, viz=None, env=None):
         if viz is None:
-            from ..client import Visdom
-
             viz = Visdom()
         self.viz = viz
         self.env = env
