@@ -1,5 +1,6 @@
 # `make run` sets everything up and starts the server; `make test` sets everything up
-# and runs the whole suite (what CI runs). Every target is idempotent.
+# and runs the whole suite (what CI runs); `make dist` builds the wheel and the sdist.
+# Every target is idempotent.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 UPSTREAM_VENV := .venv-upstream
@@ -15,14 +16,15 @@ ARGS ?=
 # e.g. make bench BENCH_ARGS="--quick --no-upstream" (bench/bigdata.py's flags)
 BENCH_ARGS ?=
 
-.PHONY: setup run test lint format bench screenshot system-packages chromium upstream upstream3 vendor clean check-tools check-python312
+.PHONY: setup run test dist lint format bench screenshot system-packages chromium upstream upstream3 vendor clean check-tools check-python312
 
 check-tools:
 	@test -n "$(PYTHON)" || { echo "error: python3.11 (or python3) is required" >&2; exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "error: Python >= 3.11 is required, found $$($(PYTHON) --version)" >&2; exit 1; }
 	@command -v npm >/dev/null || { echo "error: npm (Node.js) is required to install the browser libraries" >&2; exit 1; }
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt | check-tools
+# pyproject.toml too: the editable install's metadata holds the version and the dependencies.
+$(BIN)/.installed: requirements.txt requirements-dev.txt pyproject.toml | check-tools
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements-dev.txt
@@ -83,6 +85,13 @@ test: setup upstream upstream3 system-packages lint
 	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python \
 	VISDOM_UPSTREAM3_PYTHON=$(CURDIR)/$(UPSTREAM3_VENV)/bin/python $(BIN)/python -m pytest
 
+# dist/visdom_flask-<version>.tar.gz, then the wheel built from that sdist (so the sdist alone
+# builds a complete wheel). Both carry the browser assets `make setup` vendored: installing
+# the wheel needs no Node.js. Built with the pinned setuptools of requirements-dev.txt.
+dist: setup
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --outdir dist .
+
 bench: setup upstream upstream3 system-packages
 	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python \
 	VISDOM_UPSTREAM3_PYTHON=$(CURDIR)/$(UPSTREAM3_VENV)/bin/python $(BIN)/python bench/append.py
@@ -96,3 +105,4 @@ screenshot: setup system-packages
 
 clean:
 	rm -rf $(VENV) $(UPSTREAM_VENV) $(UPSTREAM3_VENV) node_modules app/static/vendor .pytest_cache
+	rm -rf dist build visdom_flask.egg-info

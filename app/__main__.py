@@ -5,6 +5,8 @@ import logging
 import os
 import sys
 
+from .version import __version__
+
 log = logging.getLogger("app")
 
 ALL_INTERFACES = ("0.0.0.0", "::", "")
@@ -92,6 +94,7 @@ def build_parser():
         default=100,
         help="worker threads (each websocket holds one)",
     )
+    add("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
 

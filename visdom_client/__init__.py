@@ -1,5 +1,7 @@
 """visdom_client: a drop-in replacement for the upstream `visdom` Python client."""
 
+from importlib import metadata as _metadata
+
 from .client import Visdom
 from .errors import (
     ArgumentError,
@@ -10,7 +12,10 @@ from .errors import (
     VisdomError,
 )
 
-__version__ = "0.1.0"
+try:  # the one home of the version is pyproject.toml (see app/version.py)
+    __version__ = _metadata.version("visdom-flask")
+except _metadata.PackageNotFoundError:  # a checkout that was never pip-installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "ArgumentError",

@@ -229,7 +229,7 @@ def test_terminal_prompt_asks_for_the_login(tmp_path):
             try:
                 requests.get(url + "/healthz", timeout=1)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # refused, or a worker still booting
                 time.sleep(0.2)
         assert b"pw-carol" not in output  # getpass does not echo
         password = hashlib.sha256(b"pw-carol").hexdigest()
