@@ -34,6 +34,7 @@ LAYERS = {
     "app.config": 0,
     "app.extensions": 0,
     "app.memory": 0,
+    "app.version": 0,
     "app.panes": 1,
     "app.jsonio": 2,
     "app.state": 3,
