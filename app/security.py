@@ -33,8 +33,8 @@ from .auth.users import UserStore
 from .auth.views import LoginLimiter, login_url, make_blueprint
 from .blueprints.errors import error_response
 from .common import COOKIE
+from .config import redis_url
 from .extensions import login_manager, socketio
-from .sockets.fanout import redis_url
 
 log = logging.getLogger(__name__)
 

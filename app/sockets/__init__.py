@@ -2,11 +2,12 @@
 
 import logging
 
+from ..config import redis_url
 from ..extensions import socketio
 from ..jsonio import SocketJSON
 from . import broadcast
 from .clients import ClientRegistry
-from .fanout import OrderedRedisManager, RawRelay, channel, redis_url
+from .fanout import OrderedRedisManager, RawRelay, channel
 from .namespace import VisdomNamespace
 
 log = logging.getLogger(__name__)

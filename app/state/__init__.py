@@ -4,6 +4,7 @@ import functools
 
 from flask import current_app
 
+from ..config import redis_url
 from .names import escape_eid
 from .store import Store
 
@@ -13,18 +14,17 @@ __all__ = ["Store", "escape_eid", "get_store", "init_app"]
 def init_app(app):
     """Create the app's store from its config and start autosaving.
 
-    STORE selects the backend: empty for the embedded store (memory, journal and env
-    files under ENV_PATH), or a redis:// URL for RedisStore (app/state/redis_store.py).
+    STORE selects the backend (app.config.redis_url reads it): empty for the embedded
+    store (memory, journal and env files under ENV_PATH), or a redis:// URL for
+    RedisStore (app/state/redis_store.py).
     """
-    url = app.config.get("STORE") or ""
-    if url.startswith(("redis://", "rediss://", "unix://")):
+    url = redis_url(app.config)
+    if url:
         from .redis_store import RedisStore
 
         backend = functools.partial(RedisStore, url)
-    elif url in ("", "memory"):
-        backend = Store
     else:
-        raise ValueError(f"STORE: expected a redis:// URL or nothing, got {url!r}")
+        backend = Store
     store = backend(
         app.config["ENV_PATH"],
         eager=app.config["EAGER_DATA_LOADING"],
