@@ -74,7 +74,6 @@ def create_app(test_config=None):
     )
     from .sockets import init_app as init_sockets
     from .sockets import vis_socket
-    from .sockets.fanout import redis_url
 
     app.register_blueprint(errors.bp)
     modules = (
@@ -92,7 +91,7 @@ def create_app(test_config=None):
     for module in modules:
         app.register_blueprint(module.bp, url_prefix=base or None)
     init_sockets(app)
-    auth.init_app(app, redis_url(app.config))
+    auth.init_app(app)
     return app
 
 

@@ -127,6 +127,24 @@ def normalize_base_url(value):
     return value.rstrip("/")
 
 
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def redis_url(config):
+    """Return the Redis URL that STORE names, or None for the embedded store.
+
+    The one place that reads STORE: the store, the Socket.IO fan-out and the revoked-login
+    set all ask here. Anything but nothing, "memory" or a redis://, rediss:// or unix://
+    URL is a ValueError (raised by the first reader: app.state.init_app, at startup).
+    """
+    url = config.get("STORE") or ""
+    if url in ("", "memory"):
+        return None
+    if isinstance(url, str) and url.startswith(REDIS_SCHEMES):
+        return url
+    raise ValueError(f"STORE: expected a redis:// URL or nothing, got {url!r}")
+
+
 def finalize(config):
     """Normalize derived settings after every source has been applied."""
     config["BASE_URL"] = normalize_base_url(config.get("BASE_URL"))

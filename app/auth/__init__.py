@@ -25,6 +25,7 @@ import logging
 
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from ..config import redis_url
 from ..extensions import login_manager, socketio
 from . import sessions, startup
 from .cli import users_cli
@@ -37,7 +38,7 @@ from .views import LoginLimiter, make_blueprint
 log = logging.getLogger(__name__)
 
 
-def _accounts(app, redis_url):
+def _accounts(app):
     users = UserStore(startup.users_file(app.config), app.config.get("PASSWORD_HASH_METHOD"))
     if app.config.get("ENABLE_LOGIN"):
         method = app.config.get("PASSWORD_HASH_METHOD")
@@ -53,21 +54,21 @@ def _accounts(app, redis_url):
     lifetime = app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
     return sessions.Auth(
         users,
-        open_revoked(app.instance_path, lifetime, redis_url),
+        open_revoked(app.instance_path, lifetime, redis_url(app.config)),
         LoginLimiter(int(app.config.get("LOGIN_RATE_LIMIT", 10))),
     )
 
 
-def init_app(app, redis_url=None):
+def init_app(app):
     """Install the gate, login, accounts, secret key, cookie flags, CSP and the users CLI.
 
-    `redis_url`: the Redis of a Redis STORE (ended logins are kept there), else None.
+    With a Redis STORE, ended logins are kept in that Redis (every process sees them).
     """
     sessions.configure(app)
     if app.config.get("PROXY_FIX"):
         n = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
-    app.extensions["visdom_auth"] = _accounts(app, redis_url)
+    app.extensions["visdom_auth"] = _accounts(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_session_user)
     login_manager.request_loader(load_request_user)

@@ -3,10 +3,11 @@
 import logging
 
 from .. import broadcast
+from ..config import redis_url
 from ..extensions import socketio
 from ..jsonio import SocketJSON
 from .clients import ClientRegistry
-from .fanout import OrderedRedisManager, RawRelay, channel, redis_url
+from .fanout import OrderedRedisManager, RawRelay, channel
 from .namespace import VisdomNamespace
 
 log = logging.getLogger(__name__)

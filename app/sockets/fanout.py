@@ -25,18 +25,9 @@ from ..jsonio import SocketJSON, lenient_dumps
 
 log = logging.getLogger(__name__)
 
-REDIS_SCHEMES = ("redis", "rediss", "unix")
 # How long a change waits for a lower-numbered change of its env that another process
 # has stored but not yet published; past that it leaves anyway and the page resyncs.
 HOLD_SECONDS = 1.0
-
-
-def redis_url(config):
-    """Return the Redis URL of STORE (redis://, rediss://, unix://), or None (embedded store)."""
-    url = config.get("STORE")
-    if isinstance(url, str) and urlsplit(url).scheme in REDIS_SCHEMES:
-        return url
-    return None
 
 
 def channel(url, name):

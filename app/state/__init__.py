@@ -1,30 +1,42 @@
-"""The store: envs, windows and views in memory, persisted under the env path."""
+"""The store: envs, windows and views, behind one interface (backend.py) with two backends.
+
+    backend.py      StoreBackend: the interface, every method with what it guarantees
+    replica.py      ReplicaStore: the logic both backends share, on in-memory Env replicas
+    embedded.py     EmbeddedStore: memory + journal + env files under ENV_PATH (default)
+    redis_store.py  RedisStore: Redis, shared by several server processes (STORE=redis://)
+    env.py          Env: one env's windows, layout and bookkeeping
+    persistence.py  the files under ENV_PATH (the only file I/O of the server)
+
+`Store` is the embedded backend (the name most tests and tools use).
+"""
 
 import functools
 
 from flask import current_app
 
+from ..config import redis_url
+from .backend import StoreBackend
+from .embedded import EmbeddedStore
 from .names import escape_eid
-from .store import Store
 
-__all__ = ["Store", "escape_eid", "get_store", "init_app"]
+Store = EmbeddedStore
+
+__all__ = ["EmbeddedStore", "Store", "StoreBackend", "escape_eid", "get_store", "init_app"]
 
 
 def init_app(app):
     """Create the app's store from its config and start autosaving.
 
-    STORE selects the backend: empty for the embedded store (memory, journal and env
-    files under ENV_PATH), or a redis:// URL for RedisStore (app/state/redis_store.py).
+    STORE selects the backend (app.config.redis_url reads it): empty for the embedded
+    store, or a redis:// URL for RedisStore.
     """
-    url = app.config.get("STORE") or ""
-    if url.startswith(("redis://", "rediss://", "unix://")):
+    url = redis_url(app.config)
+    if url:
         from .redis_store import RedisStore
 
         backend = functools.partial(RedisStore, url)
-    elif url in ("", "memory"):
-        backend = Store
     else:
-        raise ValueError(f"STORE: expected a redis:// URL or nothing, got {url!r}")
+        backend = EmbeddedStore
     store = backend(
         app.config["ENV_PATH"],
         eager=app.config["EAGER_DATA_LOADING"],
@@ -43,5 +55,5 @@ def init_app(app):
 
 
 def get_store():
-    """Return the current app's store."""
+    """Return the current app's store (a StoreBackend)."""
     return current_app.extensions["visdom_store"]

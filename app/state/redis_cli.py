@@ -4,8 +4,8 @@ folder (upstream's env files) and Redis."""
 import argparse
 import os
 
+from .embedded import EmbeddedStore
 from .redis_store import RedisStore
-from .store import Store
 
 
 def main(argv):
@@ -26,7 +26,7 @@ def main(argv):
             for eid in redis_store.save_all():
                 print(f"exported {eid}")
             return 0
-        files = Store(args.env_path, save_interval=3600)
+        files = EmbeddedStore(args.env_path, save_interval=3600)
         try:
             for eid in files.env_ids():
                 content = files.env_content(eid)

@@ -1,20 +1,9 @@
 """RedisStore: the store on Redis, shared by several stateless server processes.
 
 Redis is the system of record; each process keeps a replica of the envs it serves (the
-same Env objects as the embedded store) and runs the same pane code on it. Keys, all of
-one env under the hash tag {<tag>} so that the same scripts run on Redis Cluster:
-
-    visdom:envs            sorted set: the env ids, by creation time
-    visdom:views           the saved views (raw JSON text)
-    v{T}:seq               the env's sequence number, INCRed by each change
-    v{T}:lock              the env's write lock: a token with a TTL
-    v{T}:log               the last LOG_MAX changes: JSON list of the windows each touched
-    v{T}:meta              hash: eid, gen (changes when the env is recreated), next_i, extra
-    v{T}:win               hash: window id -> window JSON, numeric columns as references
-    v{T}:wcols             hash: window id -> the tokens of its columns
-    v{T}:reload            hash: window id -> layout item JSON
-    v{T}:undo              closed windows that undo restores (JSON)
-    v{T}:c:<token>         a numeric column: float64/int64 little-endian, append-only
+same Env objects as the embedded store) and runs the same pane code on it (ReplicaStore,
+replica.py). The keys, all of one env under the hash tag {<tag>} so that the same
+scripts run on Redis Cluster, are listed in redis_keys.py; the scripts in redis_lua.py.
 
 A change takes the env's lock (SET NX PX, so a crashed process blocks the env for at most
 LOCK_TTL), catches up in the same script, applies the change with the pane code, then one
@@ -23,6 +12,9 @@ changed, INCRs the seq and logs the change; the change is published; the lock is
 A read first asks Redis for the env's seq; when another process changed the env, the
 same script returns what changed: the windows the log names, with the column bytes past
 the length this process has (GETRANGE).
+
+Env files: save, fork and import also write the upstream env file under ENV_PATH (an
+export: Redis stays the system of record); delete_env removes it.
 """
 
 import contextlib
@@ -32,32 +24,25 @@ import secrets
 import threading
 import time
 
-import numpy as np
 import redis
 
 from ..jsonio import lenient_dumps
-from ..panes.columns import Column
 from . import redis_lua
 from .env import Env
-from .persistence import storage_error
-from .store import Store
+from .persistence import Persistence, storage_error
+from .redis_keys import ALIVE_PREFIX, ENVS_KEY, VIEWS_KEY, Key, Meta, Mode, Op
+from .redis_replica import Replica, decode, dtype_of, encode
+from .replica import ReplicaStore, no_env
 
 log = logging.getLogger(__name__)
 
-ENVS_KEY = "visdom:envs"
-VIEWS_KEY = "visdom:views"
-COLREF = "\x00visdom_column"
 LOG_MAX = 1000
 LOCK_TTL_MS = 10_000
 LOCK_WAIT = 15.0
 # Each process keeps a key alive while it runs; a lock whose owner's key has expired
 # belongs to a process that died (kill -9) and is taken over at once, not after LOCK_TTL.
-ALIVE_PREFIX = "visdom:alive:"
 ALIVE_TTL_MS = 1500
 ALIVE_EVERY = 0.4
-_RELEASE_IF = (
-    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
-)
 _BULK = ("close", "replace")
 _ONE_WIN = ("update", "comment", "plot_layout", "pop_embeddings", "set")
 
@@ -71,84 +56,6 @@ def connect(url):
     return client
 
 
-def env_tag(eid):
-    """Return the hash tag of an env: its id, or a digest when the id cannot be a tag."""
-    if "{" in eid or "}" in eid or len(eid) > 100:
-        import hashlib
-
-        return "#" + hashlib.sha256(eid.encode("utf-8")).hexdigest()
-    return eid
-
-
-class Replica:
-    """What a process knows of an env in Redis: its generation and the stored form."""
-
-    def __init__(self, eid):
-        prefix = "v{" + env_tag(eid) + "}:"
-        self.keys = [prefix + k for k in ("seq", "lock", "log", "meta", "win", "wcols")]
-        self.keys += [prefix + "reload", prefix + "undo"]
-        self.col_prefix = prefix + "c:"
-        self.gen = ""
-        self.image = {}  # win -> {"skel": stored JSON, "cols": {path: [token, Column, n]}}
-        self.reload = {}  # win -> stored layout JSON
-        self.meta = {}  # field -> stored value
-        self.token = None  # our lock token while we hold the env's lock
-        self.depth = 0
-        self.ops = []
-        self.messages = []
-
-
-def _dtype(code):
-    return np.dtype("<f8" if code == "f8" else "<i8")
-
-
-def _encode(value, path, old, cols, ops):
-    """Return `value` with Columns replaced by references; queue their new bytes."""
-    if isinstance(value, dict):
-        return {k: _encode(v, f"{path}/{k}", old, cols, ops) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_encode(v, f"{path}/{i}", old, cols, ops) for i, v in enumerate(value)]
-    if not isinstance(value, Column):
-        return value
-    code = "f8" if value.dtype.kind == "f" else "i8"
-    array = value.array.astype(_dtype(code), copy=False)
-    prev = old.get(path)
-    if prev is not None and prev[1] is value and prev[3] == code and len(value) >= prev[2]:
-        token = prev[0]
-        if len(value) > prev[2]:
-            ops.append(("ca", token, array[prev[2] :].tobytes()))
-    else:
-        token = secrets.token_hex(8)
-        ops.append(("cs", token, array.tobytes()))
-    cols[path] = [token, value, len(value), code]
-    return {COLREF: token, "t": code, "nulls": value.nulls}
-
-
-def _decode(value, path, data, known, cols):
-    """Return stored JSON with column references replaced by Columns (see _encode)."""
-    if isinstance(value, dict):
-        if COLREF in value:
-            token, code = value[COLREF], value["t"]
-            nulls = value.get("nulls") or None
-            raw = np.frombuffer(data.get(token, b""), dtype=_dtype(code))
-            column = known.get(token)
-            if column is not None:  # ours up to its length: add the tail
-                start = len(column)
-                tail = raw.tolist()
-                for i in nulls or ():
-                    if i >= start:
-                        tail[i - start] = None
-                column.extend(tail)
-            else:
-                column = Column(raw.astype(raw.dtype.newbyteorder("=")), nulls)
-            cols[path] = [token, column, len(column), code]
-            return column
-        return {k: _decode(v, f"{path}/{k}", data, known, cols) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_decode(v, f"{path}/{i}", data, known, cols) for i, v in enumerate(value)]
-    return value
-
-
 def _text(value):
     return value.decode("utf-8") if isinstance(value, bytes) else value
 
@@ -157,23 +64,43 @@ def _pairs(flat):
     return {_text(flat[i]): flat[i + 1] for i in range(0, len(flat), 2)}
 
 
-class RedisStore(Store):
-    """The store on Redis (see the module docstring); env files are written by save/fork."""
+class RedisStore(ReplicaStore):
+    """The store on Redis (see the module docstring), shared by several server processes.
 
-    def __init__(self, url, env_path, **kwargs):
+    `save_interval` and `save_duty` are accepted for the embedded store's signature and
+    unused: Redis stores each change as it is made, there is nothing to autosave.
+    """
+
+    def __init__(
+        self,
+        url,
+        env_path,
+        eager=False,
+        save_interval=None,
+        save_duty=None,
+        publish=None,
+        undo_depth=10,
+        caps=None,
+    ):
         self.url = url
         self.redis = connect(url)
         self._scripts = {
             name: self.redis.register_script(getattr(redis_lua, name))
-            for name in ("SYNC", "COMMIT", "RELEASE", "DELETE")
+            for name in ("SYNC", "COMMIT", "RELEASE", "DELETE", "RELEASE_IF")
         }
-        self._release_if = self.redis.register_script(_RELEASE_IF)
         self.owner = secrets.token_hex(8)
         self._alive_stop = threading.Event()
         self._keep_alive()
         self._alive = threading.Thread(target=self._alive_loop, name="visdom-alive", daemon=True)
         self._alive.start()
-        super().__init__(env_path, **kwargs)
+        super().__init__(Persistence(env_path), publish, undo_depth, caps)
+        self._register("main")
+        if eager:
+            for eid in self.env_ids():
+                env = self._find(eid)
+                if env is not None:
+                    with env.lock:
+                        self._load(env)
 
     def _keep_alive(self):
         self.redis.set(ALIVE_PREFIX + self.owner, "1", px=ALIVE_TTL_MS)
@@ -187,31 +114,22 @@ class RedisStore(Store):
 
     def _take_over_if_dead(self, env):
         """Free the env's lock when the process holding it is gone (its key expired)."""
-        lock_key = self._replica(env).keys[1]
+        lock_key = self._replica(env).keys[Key.LOCK]
         holder = self.redis.get(lock_key)
         if holder is None:
             return
         owner = _text(holder).partition(":")[0]
         if not self.redis.exists(ALIVE_PREFIX + owner):
-            if self._release_if(keys=[lock_key], args=[holder]):
+            if self._scripts["RELEASE_IF"](keys=[lock_key], args=[holder]):
                 log.warning("env %s: took over the lock of a server process that died", env.eid)
 
     # -- env table ------------------------------------------------------------------
 
-    def _open_backend(self, eager):
-        self._register("main")
-        if eager:
-            for eid in self.env_ids():
-                env = self._find(eid)
-                if env is not None:
-                    with env.lock:
-                        self._load(env)
-
     def _register(self, eid):
         """Create env `eid` in Redis if absent; return True if this call created it."""
         rep = Replica(eid)
-        self.redis.hsetnx(rep.keys[3], "gen", secrets.token_hex(8))
-        self.redis.hsetnx(rep.keys[3], "eid", eid)
+        self.redis.hsetnx(rep.keys[Key.META], Meta.GEN, secrets.token_hex(8))
+        self.redis.hsetnx(rep.keys[Key.META], Meta.EID, eid)
         return bool(self.redis.zadd(ENVS_KEY, {eid: time.time()}, nx=True))
 
     def env_ids(self):
@@ -219,6 +137,9 @@ class RedisStore(Store):
 
     def has_env(self, eid):
         return self.redis.zscore(ENVS_KEY, eid) is not None
+
+    def ensure_env(self, eid):
+        return self._get(eid, create=True)[1]
 
     def _find(self, eid):
         with self._lock:
@@ -238,13 +159,10 @@ class RedisStore(Store):
         if env is not None:
             return env, False
         if not create:
-            return super()._get(eid)  # the 404
+            raise no_env(eid)
         created = self._register(eid)
         with self._lock:
             return self._envs.setdefault(eid, Env(eid, loaded=False)), created
-
-    def _saveable(self):
-        return self.env_ids()
 
     # -- catching up ------------------------------------------------------------------
 
@@ -266,12 +184,12 @@ class RedisStore(Store):
         if env.loaded:
             for entry in rep.image.values():
                 for tok, _column, n, code in entry["cols"].values():
-                    args += [tok, n * _dtype(code).itemsize]
+                    args += [tok, n * dtype_of(code).itemsize]
         reply = self._scripts["SYNC"](keys=rep.keys, args=args)
         if not reply[0]:
             return False
         seq, gen, mode = int(reply[1]), _text(reply[2]), _text(reply[3])
-        if mode == "ok" and env.loaded:
+        if mode == Mode.OK and env.loaded:
             return True
         if not gen:  # deleted (by any process)
             with self._lock:
@@ -286,7 +204,7 @@ class RedisStore(Store):
         known = (
             {} if fresh else {c[0]: c[1] for e in rep.image.values() for c in e["cols"].values()}
         )
-        if mode == "all":
+        if mode == Mode.ALL:
             env.jsons, rep.image = {}, {}
         for item in wins:
             win = _text(item[0])
@@ -297,13 +215,13 @@ class RedisStore(Store):
             skel = _text(item[1])
             data = {_text(item[i]): item[i + 1] for i in range(2, len(item), 2)}
             cols = {}
-            env.jsons[win] = _decode(json.loads(skel), "", data, known, cols)
+            env.jsons[win] = decode(json.loads(skel), "", data, known, cols)
             rep.image[win] = {"skel": skel, "cols": cols}
         rep.reload = {k: _text(v) for k, v in reload.items()}
         env.reload = {k: json.loads(v) for k, v in rep.reload.items()}
         rep.meta = {k: _text(v) for k, v in meta.items()}
-        env.next_i = int(rep.meta.get("next_i") or 0)
-        env.extra = json.loads(rep.meta.get("extra") or "{}")
+        env.next_i = int(rep.meta.get(Meta.NEXT_I) or 0)
+        env.extra = json.loads(rep.meta.get(Meta.EXTRA) or "{}")
         env.seq, rep.gen = seq, gen
         env.loaded, env.deleted, env.broken = True, False, None
         return True
@@ -359,7 +277,7 @@ class RedisStore(Store):
             return
         try:
             if ops:
-                args = [token, env.seq - sum(op[0] == "l" for op in ops), rep.col_prefix]
+                args = [token, env.seq - sum(op[0] == Op.LOG for op in ops), rep.col_prefix]
                 args += [LOG_MAX, "0"]
                 for op in ops:
                     args += op
@@ -382,9 +300,6 @@ class RedisStore(Store):
     def _withdraw(self, env, mark):
         pass
 
-    def _mark_dirty(self, env):
-        pass  # Redis holds every change; env files are written by save and fork only
-
     def _announce(self, env, event, payload):
         self._replica(env).messages.append((event, payload))
 
@@ -394,7 +309,7 @@ class RedisStore(Store):
         op = record["op"]
         if not rep.gen:  # the env is new here (or was deleted meanwhile): a new generation
             rep.gen = secrets.token_hex(8)
-            rep.ops += [("ms", "gen", rep.gen), ("ms", "eid", env.eid)]
+            rep.ops += [(Op.META_SET, Meta.GEN, rep.gen), (Op.META_SET, Meta.EID, env.eid)]
             rep.meta["new"] = "1"
         if op in _BULK or (op == "set" and record.get("win") is None):
             wins, note = set(env.jsons) | set(rep.image), '"*"'
@@ -410,46 +325,46 @@ class RedisStore(Store):
             stored = {str(k): json.dumps(v) for k, v in env.reload.items()}
             for win, text in stored.items():
                 if rep.reload.get(win) != text:
-                    rep.ops.append(("rs", win, text))
-            rep.ops += [("rd", win, "") for win in rep.reload if win not in stored]
+                    rep.ops.append((Op.RELOAD_SET, win, text))
+            rep.ops += [(Op.RELOAD_DEL, win, "") for win in rep.reload if win not in stored]
             rep.reload = stored
-        meta = {"next_i": str(env.next_i)}
-        if op in ("experiment", "replace", "view") or "extra" not in rep.meta:
-            meta["extra"] = lenient_dumps(env.extra)
+        meta = {Meta.NEXT_I: str(env.next_i)}
+        if op in ("experiment", "replace", "view") or Meta.EXTRA not in rep.meta:
+            meta[Meta.EXTRA] = lenient_dumps(env.extra)
         for field, value in meta.items():
             if rep.meta.get(field) != value:
-                rep.ops.append(("ms", field, value))
+                rep.ops.append((Op.META_SET, field, value))
                 rep.meta[field] = value
         if op not in _BULK and not (op == "set" and record.get("win") is None):
             note = json.dumps(sorted(wins))
-        rep.ops.append(("l", note, ""))
+        rep.ops.append((Op.LOG, note, ""))
 
     def _window_ops(self, rep, win, window):
         old = rep.image.pop(win, None)
         old_cols = old["cols"] if old else {}
         if window is None:
             if old is not None:
-                rep.ops.append(("wd", win, ""))
+                rep.ops.append((Op.WIN_DEL, win, ""))
         else:
             cols = {}
-            skel = lenient_dumps(_encode(window, "", old_cols, cols, rep.ops))
+            skel = lenient_dumps(encode(window, "", old_cols, cols, rep.ops))
             if old is None or old["skel"] != skel:
-                rep.ops.append(("ws", win, skel))
+                rep.ops.append((Op.WIN_SET, win, skel))
             tokens = " ".join(c[0] for c in cols.values())
             if old is None or tokens != " ".join(c[0] for c in old_cols.values()):
-                rep.ops.append(("wc", win, tokens))
+                rep.ops.append((Op.WIN_COLS, win, tokens))
             rep.image[win] = {"skel": skel, "cols": cols}
         kept = {c[0] for c in rep.image.get(win, {"cols": {}})["cols"].values()}
-        rep.ops += [("cd", c[0], "") for c in old_cols.values() if c[0] not in kept]
+        rep.ops += [(Op.COL_DEL, c[0], "") for c in old_cols.values() if c[0] not in kept]
 
     # -- undo, delete, views ----------------------------------------------------------
 
     def _undo_stack(self, env):
-        text = self.redis.get(self._replica(env).keys[7])
+        text = self.redis.get(self._replica(env).keys[Key.UNDO])
         return json.loads(text) if text else []
 
     def _set_undo(self, env, stack):
-        self._replica(env).ops.append(("u", lenient_dumps(stack) if stack else "", ""))
+        self._replica(env).ops.append((Op.UNDO, lenient_dumps(stack) if stack else "", ""))
 
     def _drop(self, env):
         rep = self._replica(env)
@@ -466,16 +381,34 @@ class RedisStore(Store):
     def _write_views(self, text):
         self.redis.set(VIEWS_KEY, text)
 
-    # -- lifecycle --------------------------------------------------------------------
+    # -- env files and lifecycle --------------------------------------------------------
+
+    def _export(self, env):
+        with env.save_lock:  # one writer of the env's file at a time
+            with env.lock:
+                self._load(env)
+                if env.deleted or env.broken:
+                    return
+                text = self.files.env_text(env.eid, env.to_file())
+            try:
+                self.files.write_snapshot(env.eid, text)
+            except OSError as exc:  # Redis keeps every change: only the export failed
+                log.error("could not write the env file of %s: %s", env.eid, exc)
+
+    def save_all(self):
+        return self.save(self.env_ids())
+
+    def flush(self, force=False):
+        pass  # Redis holds every change once it is acknowledged: nothing to write
 
     def start_autosave(self):
-        pass  # nothing to save: Redis holds every change
+        pass  # likewise: nothing to save in the background
 
     def close(self):
-        super().close()
         self._alive_stop.set()
         try:
             self.redis.delete(ALIVE_PREFIX + self.owner)
         except Exception:  # already unreachable: the key expires by itself
             pass
         self.redis.close()
+        self.files.close()

@@ -3,7 +3,8 @@
 import pytest
 import socketio.pubsub_manager
 
-from app.sockets.fanout import OrderedRedisManager, channel, redis_url
+from app.config import redis_url
+from app.sockets.fanout import OrderedRedisManager, channel
 
 
 @pytest.fixture

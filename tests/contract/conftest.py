@@ -1,15 +1,31 @@
 """The store contract: what every store backend must do, whatever it keeps data in.
 
-`backend` yields a factory: `open_store()` opens the store on the backend's data (a new
-call is a restart of the server process on the same data, or, for a `shared` backend,
-another server process on the same data), `crash(store)` drops a store without a clean
-close. Each backend in BACKENDS runs the same tests: the embedded store, RedisStore on a
-real redis-server, and RedisStore on a three-node local Redis Cluster.
+A backend is accepted when it passes this suite: tests/contract runs every test here
+against every backend in BACKENDS (the embedded store, RedisStore on a real
+redis-server, RedisStore on a three-node local Redis Cluster), and test_interface.py
+checks that it implements the whole interface, app.state.backend.StoreBackend, with
+the interface's signatures.
+
+To add a backend (say PostgreSQL): implement StoreBackend (most simply by subclassing
+app.state.replica.ReplicaStore and implementing its hooks), then add a class here with
+
+    name          the test id
+    store_class   the backend's class (test_interface.py checks it)
+    shared        True if several stores (server processes) may open the same data at once
+    __init__(request, tmp_path)   set up empty data (start a server, make a folder, ...)
+    open_store()  open a store on that data; a second call is a restart of the server
+                  process, or for a shared backend another process on the same data
+    crash(store)  drop a store as a kill -9 would: no close, no flush
+    close()       close every store opened, stop what __init__ started
+
+and put it in BACKENDS. `recording` gives each store a `published` list of
+(eid, event, seq) that the order tests read.
 """
 
 import pytest
 
-from app.state import Store
+from app.state import EmbeddedStore
+from app.state.redis_store import RedisStore
 
 from .redis_servers import start_cluster, start_server
 
@@ -24,6 +40,7 @@ class MemoryBackend:
     """The embedded default: memory, journal and upstream env files under one env path."""
 
     name = "memory"
+    store_class = EmbeddedStore
     shared = False  # one process per env path
 
     def __init__(self, request, tmp_path):
@@ -31,7 +48,7 @@ class MemoryBackend:
         self.opened = []
 
     def open_store(self):
-        store = recording(Store(self.env_path, save_interval=3600))
+        store = recording(EmbeddedStore(self.env_path, save_interval=3600))
         self.opened.append(store)
         return store
 
@@ -49,20 +66,18 @@ class RedisBackend:
     """RedisStore on a real redis-server (one per test module, emptied for each test)."""
 
     name = "redis"
+    store_class = RedisStore
     shared = True  # several processes (stores) on one Redis
     server_fixture = "redis_server"
 
     def __init__(self, request, tmp_path):
-        from app.state.redis_store import RedisStore
-
         self.servers, self.url = request.getfixturevalue(self.server_fixture)
         self.servers.flush()
         self.env_path = str(tmp_path / "envs")
         self.opened = []
-        self.factory = RedisStore
 
     def open_store(self):
-        store = recording(self.factory(self.url, self.env_path, save_interval=3600))
+        store = recording(RedisStore(self.url, self.env_path, save_interval=3600))
         self.opened.append(store)
         return store
 

@@ -1,4 +1,10 @@
-"""The store: persistence in upstream's format, journal replay, snapshots, lazy loading, ids."""
+"""The embedded store: persistence in upstream's format, journal replay, snapshots, lazy
+loading, ids. (What every backend must do is in tests/contract.)
+
+Why ~550 lines (above the ~500 the project keeps to): it is one story, the embedded
+backend's files on disk case by case (format, journal, snapshots, lazy loading, ids, disk
+faults), told with the helpers and fixtures at the top.
+"""
 
 import json
 import math

@@ -21,7 +21,7 @@ def append(win, xs):
 @pytest.fixture
 def clock(monkeypatch):
     now = [1000.0]
-    monkeypatch.setattr("app.state.store.time.time", lambda: now[0])
+    monkeypatch.setattr("app.state.replica.time.time", lambda: now[0])
     return now
 
 

@@ -1,6 +1,19 @@
-"""The one in-memory store of envs, windows and views, persisted through Persistence."""
+"""ReplicaStore: the store logic both backends share, run on in-memory Env replicas.
 
-import contextlib
+Each public method (documented in backend.py) finds the env's replica, brings it up to
+date (`_load`), runs the pane code on it (app.panes, app.state.env) and, for a change,
+goes through `_change`: journal, apply, number, publish. Where the data is kept is left
+to the backend's hooks, declared abstract below with what each must do; EmbeddedStore
+(embedded.py) and RedisStore (redis_store.py) implement them.
+
+Why this module is long (~650 lines, above the ~500 the project keeps to): it is one class,
+every public method of which is the same short sequence (validate, `_get`, `_writing`,
+`_open`, `_change`), and the hooks those methods call are declared, with what each must
+do, at the top of the same class. Split into mixins, a method would no longer be read
+next to the hooks it relies on.
+"""
+
+import abc
 import json
 import logging
 import threading
@@ -8,15 +21,14 @@ import time
 import uuid
 
 from ..common import VisdomError
-from ..jsonio import RawJSON, lenient_dumps
+from ..jsonio import RawJSON
 from ..panes import apply_update, build_window, decimate, viewsettings, walltime
 from ..panes.columns import Column
 from ..panes.compare import compare_windows
 from ..panes.experiment import check_experiment_args
 from ..panes.hashing import window_hash
 from ..panes.valid import normalize_window, normalize_windows, pop_embeddings
-from .env import Env
-from .persistence import Persistence, storage_error
+from .backend import StoreBackend
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +49,11 @@ def clone(value):
     return value
 
 
+def no_env(eid):
+    """Return the 404 of an env that does not exist."""
+    return VisdomError(f"env '{eid}' does not exist", "eid", 404)
+
+
 def _sorted_windows(jsons):
     return sorted(jsons.values(), key=lambda w: (not isinstance(w.get("i"), int), w.get("i") or 0))
 
@@ -52,99 +69,113 @@ def _ignore(eid, event, payload):
     pass
 
 
-class Store:
-    """Envs by id. Each method takes escaped env ids and returns plain data to send on.
+class ReplicaStore(StoreBackend):
+    """The store interface on a table of Env replicas, `_envs`; storage is in the hooks.
 
-    Every change of an env goes through `_change`, under the env's lock: it is journaled
-    (or refused with a 503 and nothing changed), applied in memory, numbered with the
-    env's next sequence number and handed to `publish(eid, event, payload)` in that
-    order, so that browsers receive the changes of an env in the order they were stored.
+    Every change of an env goes through `_change`, inside `_writing(env)`: it is
+    journaled (or refused with a 503 and nothing changed), applied to the replica,
+    numbered with the env's next sequence number and announced in that order, so that
+    browsers receive the changes of an env in the order they were stored.
 
-    Locking: `_lock` guards the env table; each env's own lock guards its content. A
+    Locking: `_lock` guards the env table; each env's own lock guards its replica. A
     method holds at most one env lock, and never takes `_lock` while holding one.
+    `env.save_lock`, when taken, is taken before `env.lock`.
+
+    `files` (app.state.persistence.Persistence) is the env folder: every backend writes
+    upstream env files there on save, fork and import (`_export`), removes them in
+    delete_env and reads style.css from it.
     """
 
-    def __init__(
-        self,
-        env_path,
-        eager=False,
-        save_interval=0.5,
-        save_duty=0.1,
-        publish=None,
-        undo_depth=10,
-        caps=None,
-    ):
-        self.files = Persistence(env_path)
+    def __init__(self, files, publish=None, undo_depth=10, caps=None):
+        self.files = files
         self.undo_depth = undo_depth
         # Optional 0.3.0 caps (text lines, image frames, embeddings history); None: off.
         self.caps = {key: value for key, value in (caps or {}).items() if value}
         self.publish = publish or _ignore
-        self.save_interval = save_interval
-        self.save_duty = save_duty
         self._lock = threading.Lock()
         self._envs = {}
-        self._views_lock = threading.Lock()
-        self._stop = threading.Event()
-        self._saver = None
-        self._open_backend(eager)
 
-    def _open_backend(self, eager):
-        """Register the envs found on disk (lazily loaded) and read the saved views."""
-        self._views_text = self.files.read_views()
-        for eid in self.files.list_eids():
-            if eid not in self._envs:
-                self._envs[eid] = Env(eid, loaded=False)
-        if "main" not in self._envs:
-            self._envs["main"] = Env("main")
-            self._mark_dirty(self._envs["main"])
-        if eager:
-            for env in list(self._envs.values()):
-                with env.lock:
-                    self._load(env)
+    # -- the backend's hooks ----------------------------------------------------------
 
-    # -- env table ------------------------------------------------------------------
+    @abc.abstractmethod
+    def _find(self, eid):
+        """Return the replica of env `eid` if the env exists, else None (creating nothing).
 
-    def env_ids(self):
-        """Return all env ids, envs found on disk first."""
-        with self._lock:
-            return list(self._envs)
+        A shared backend registers a replica (not loaded) of an env another process made.
+        """
 
-    def has_env(self, eid):
-        with self._lock:
-            return eid in self._envs
-
+    @abc.abstractmethod
     def _get(self, eid, create=False):
-        """Return (env, created) with the env loaded; raise 404 if absent and not create."""
-        created = False
-        with self._lock:
-            env = self._envs.get(eid)
-            if env is None:
-                if not create:
-                    raise VisdomError(f"env '{eid}' does not exist", "eid", 404)
-                env = self._envs[eid] = Env(eid)
-                created = True
-        return env, created
+        """Return (env, created): the replica of `eid`, made (and the env registered in the
+        backend) if absent and `create`; raise no_env(eid) if absent and not `create`."""
 
+    @abc.abstractmethod
     def _load(self, env):
-        """Load a lazily registered env from disk (caller holds env.lock)."""
-        if env.loaded:
-            return
-        try:
-            env.undo = self.files.read_undo(env.eid)
-            snapshot, records = self.files.load(env.eid)
-            env.fill(snapshot, records)
-            if env.set_aside:
-                copy = self.files.set_aside(env.eid)
-                log.error(
-                    "env %s: windows %s were left out; the original file is kept at %s",
-                    env.eid,
-                    ", ".join(env.set_aside),
-                    copy,
-                )
-        except (OSError, ValueError, RecursionError) as exc:
-            env.broken = str(exc)
-            log.error("env %s could not be read and is left untouched: %s", env.eid, exc)
-            env.loaded = True
+        """Bring the replica up to date with the backend (caller holds env.lock).
+
+        Sets env.loaded; sets env.deleted when the env is gone, env.broken (a reason)
+        when its stored data cannot be read. Inside `_writing(env)` the replica is
+        already current.
+        """
+
+    @abc.abstractmethod
+    def _writing(self, env):
+        """Return a context manager that holds what orders the changes of `env`.
+
+        Inside it, env.lock is held and no other thread or process changes the env; on
+        exit every change made inside is stored and published (if not already). It may
+        be entered again while held (undo puts a window inside its own write).
+        """
+
+    @abc.abstractmethod
+    def _journal(self, env, record):
+        """Make `record` ({op, seq, ...fields}) durable before it is applied, or raise a
+        503 (app.state.persistence.storage_error) leaving nothing behind. Return a mark
+        for `_withdraw`."""
+
+    @abc.abstractmethod
+    def _withdraw(self, env, mark):
+        """Take back the record `_journal` returned `mark` for: its change was refused or
+        changed nothing, so a restart must not replay it."""
+
+    @abc.abstractmethod
+    def _applied(self, env, record):
+        """The journaled `record` was applied to the replica and numbered (env.seq).
+
+        Store what it changed (or note that the env is due for a snapshot)."""
+
+    @abc.abstractmethod
+    def _announce(self, env, event, payload):
+        """Hand a numbered change to `self.publish`, in seq order, before the env's write
+        lock is released (a backend may hold messages until the change is stored)."""
+
+    @abc.abstractmethod
+    def _undo_stack(self, env):
+        """Return the env's closed windows, [[win, window], ...] oldest first (caller holds
+        env.lock); the caller may change the list and hand it to `_set_undo`."""
+
+    @abc.abstractmethod
+    def _set_undo(self, env, stack):
+        """Store the env's undo stack (inside `_writing(env)`)."""
+
+    @abc.abstractmethod
+    def _drop(self, env):
+        """Forget a deleted env's stored data (inside `_writing(env)` and env.save_lock);
+        delete_env then removes its env files and publishes the reset."""
+
+    @abc.abstractmethod
+    def _export(self, env):
+        """Write the env's upstream env file now (save, fork, import); no lock held."""
+
+    @abc.abstractmethod
+    def _read_views(self):
+        """Return the saved views as stored: the raw JSON text ("" when none)."""
+
+    @abc.abstractmethod
+    def _write_views(self, text):
+        """Store the saved views' JSON text."""
+
+    # -- the replica --------------------------------------------------------------------
 
     def _open(self, env):
         """Lock-held check that the env is usable."""
@@ -160,7 +191,7 @@ class Store:
             )
 
     def _change(self, env, op, fields, apply):
-        """Journal, apply, number and publish one change of `env` (caller holds env.lock).
+        """Journal, apply, number and publish one change of `env` (inside `_writing`).
 
         `apply()` mutates the env and returns the (event, payload) to publish, or None
         when nothing changed. A refusal raised by `apply` (validation happens before
@@ -185,7 +216,7 @@ class Store:
         return payload
 
     def _put(self, env, window):
-        """Store a new or replacing window (caller holds env.lock)."""
+        """Store a new or replacing window (inside `_writing`)."""
         env.index_for(window)
 
         def apply():
@@ -194,76 +225,9 @@ class Store:
 
         self._change(env, "window", {"window": window}, apply)
 
-    def _mark_dirty(self, env):
-        if not env.dirty:
-            env.dirty = True
-            env.next_save = max(env.next_save, time.monotonic())
-
-    # -- the embedded backend's persistence and consistency (RedisStore overrides these) --
-
-    def _find(self, eid):
-        """Return the env `eid` if it exists, else None (without creating it)."""
-        with self._lock:
-            return self._envs.get(eid)
-
-    @contextlib.contextmanager
-    def _writing(self, env):
-        """Hold what orders the changes of `env`: here its lock."""
-        with env.lock:
-            yield
-
-    def _journal(self, env, record):
-        """Make `record` durable before it is applied; return a mark for `_withdraw`."""
-        if self.files.fault:
-            raise storage_error(self.files.fault)
-        return self.files.append(env.eid, record)
-
-    def _withdraw(self, env, mark):
-        self.files.withdraw(env.eid, mark)
-
-    def _applied(self, env, record):
-        """A journaled change was applied: the env file is due for a snapshot."""
-        self._mark_dirty(env)
-
-    def _announce(self, env, event, payload):
-        self.publish(env.eid, event, payload)
-
-    def _undo_stack(self, env):
-        """Return the env's closed windows, [[win, window], ...] (caller holds env.lock)."""
-        return env.undo
-
-    def _set_undo(self, env, stack):
-        env.undo = stack
-        self.files.write_undo(env.eid, stack)
-
-    def _drop(self, env):
-        """Forget a deleted env's data (its files go in delete_env)."""
-
-    def _saveable(self):
-        with self._lock:
-            return [eid for eid, env in self._envs.items() if env.loaded]
-
-    def _read_views(self):
-        with self._views_lock:
-            return self._views_text
-
-    def _write_views(self, text):
-        with self._views_lock:
-            self._views_text = text
-            self.files.write_views(text)
-
-    def ensure_env(self, eid):
-        """Create the env if needed; return True if it was created."""
-        env, created = self._get(eid, create=True)
-        if created:
-            with env.lock:
-                self._mark_dirty(env)
-        return created
-
     # -- windows ----------------------------------------------------------------------
 
     def put_window(self, eid, args):
-        """Create or replace a window from an /events request; return (window, env_created)."""
         win = args.get("win")
         win = str(win) if win is not None else f"window_{uuid.uuid4().hex[:14]}"
         window = walltime.stamp_new(build_window(args, win), time.time())
@@ -274,12 +238,7 @@ class Store:
             return window["id"], created
 
     def update_window(self, eid, args, raw=None):
-        """Apply an /update; return the window id.
-
-        A missing window with a truthy `append` is created (replays rely on that);
-        without `append` it is a VisdomError with upstream's text. `raw`, the request
-        body `args` was parsed from, is journaled as it is (no second encoding).
-        """
+        # A missing window with a truthy `append` is created (replays rely on that).
         win = args.get("win")
         if win is None:
             raise VisdomError("'win' is required", "win")
@@ -309,6 +268,7 @@ class Store:
                     change, win=win, contentID=window["contentID"], wall=now
                 )
 
+            # `raw` is journaled as it came (no second encoding)
             fields = {"win": win, "args": RawJSON.of_body(raw) or args, "now": now}
             if caps:
                 fields["caps"] = caps
@@ -316,7 +276,6 @@ class Store:
             return win
 
     def close_windows(self, eid, win=None):
-        """Remove one window (all when win is None); return the removed windows."""
         env, _ = self._get(eid)
         with self._writing(env):
             self._open(env)
@@ -343,7 +302,6 @@ class Store:
             return str(win) in env.jsons
 
     def window(self, eid, win):
-        """Return a copy of one window; 404 if absent."""
         env, _ = self._get(eid)
         with env.lock:
             self._open(env)
@@ -353,7 +311,6 @@ class Store:
             return clone(window)
 
     def window_hash(self, eid, win):
-        """Return the md5 of a window, or None if it does not exist."""
         env, _ = self._get(eid)
         with env.lock:
             self._open(env)
@@ -361,14 +318,12 @@ class Store:
             return None if window is None else window_hash(window)
 
     def windows(self, eid):
-        """Return a copy of the {win_id: window} map of an env."""
         env, _ = self._get(eid)
         with env.lock:
             self._open(env)
             return clone(env.jsons)
 
     def env_content(self, eid):
-        """Return {"eid", "windows" (sorted by creation), "reload", "seq"} for a browser."""
         env, _ = self._get(eid)
         with env.lock:
             self._open(env)
@@ -377,11 +332,6 @@ class Store:
             return dict(clone(content), seq=env.seq, view_settings=clone(view))
 
     def set_window_data(self, eid, win, data):
-        """Overwrite a window (or every window when win is None) with client data.
-
-        The data is made valid first (app.panes.valid): what cannot be repaired is a 400
-        and changes nothing. Return True if the env was created.
-        """
         if win is None:
             data = normalize_windows(data)
         else:
@@ -401,7 +351,6 @@ class Store:
         return created
 
     def set_layout_item(self, eid, win, layout):
-        """Store a browser's layout item (position/size) for a window."""
         if not isinstance(layout, dict):
             raise VisdomError("'layout' must be an object", "layout")
         env, _ = self._get(eid)
@@ -415,7 +364,6 @@ class Store:
             self._change(env, "layout", {"win": str(win), "layout": layout}, apply)
 
     def pop_embeddings(self, eid, win):
-        """Restore the previous point set of an embeddings window (its "Back" button)."""
         env, _ = self._get(eid)
         with self._writing(env):
             self._open(env)
@@ -430,7 +378,6 @@ class Store:
             self._change(env, "pop_embeddings", {"win": str(win)}, apply)
 
     def set_comment(self, eid, win, comment):
-        """Set a window's comment (version + 1); browsers get the full window."""
         if not isinstance(comment, str):
             raise VisdomError("'comment' must be a string", "comment")
         env, _ = self._get(eid)
@@ -444,7 +391,6 @@ class Store:
             self._change(env, "comment", {"win": win, "comment": comment}, apply)
 
     def merge_plot_layout(self, eid, win, layout):
-        """Merge layout keys (drawn shapes) into a plot's layout (version + 1)."""
         if not isinstance(layout, dict):
             raise VisdomError("'layout' must be an object", "layout")
         env, _ = self._get(eid)
@@ -465,8 +411,6 @@ class Store:
             self._change(env, "plot_layout", {"win": win, "layout": layout}, apply)
 
     def update_view(self, eid, win, view):
-        """Merge view settings (smoothing, axes) for one window, or the env when win is
-        None; every page of the env gets `view_settings` with all of the env's settings."""
         if win is not None and not isinstance(win, str):
             raise VisdomError("'win' must be a window id or null", "win")
         view = viewsettings.check_view(view)
@@ -480,7 +424,6 @@ class Store:
             self._change(env, "view", {"win": win, "view": view}, apply)
 
     def view_settings(self, eid):
-        """Return the env's view settings {"env": {...}, "windows": {win: {...}}}."""
         env, _ = self._get(eid)
         with env.lock:
             self._open(env)
@@ -503,7 +446,6 @@ class Store:
         self._set_undo(env, stack)
 
     def undo_count(self, eid):
-        """Return how many closed windows of the env `undo` can restore (0 if no env)."""
         env = self._find(eid)
         if env is None:
             return 0
@@ -512,7 +454,6 @@ class Store:
             return len(self._undo_stack(env))
 
     def undo(self, eid):
-        """Restore the most recently closed window of the env; return its id."""
         env, _ = self._get(eid)
         with self._writing(env):
             self._open(env)
@@ -530,7 +471,6 @@ class Store:
     # -- experiments --------------------------------------------------------------------
 
     def log_experiment(self, eid, args):
-        """Apply an /experiments/log request; return (experiment record, env_created)."""
         if not self.has_env(eid):  # refuse before creating anything
             check_experiment_args(args, None, eid)
         env, created = self._get(eid, create=True)
@@ -551,7 +491,6 @@ class Store:
             return result[0], created
 
     def experiments(self):
-        """Return [{"eid", "experiment"}] for every env that holds an experiment."""
         found = []
         for eid in self.env_ids():
             env = self._find(eid)
@@ -567,7 +506,6 @@ class Store:
     # -- envs -------------------------------------------------------------------------
 
     def import_env(self, eid, jsons, reload):
-        """Create env `eid` from an uploaded env file's windows and layout; save it at once."""
         jsons = normalize_windows(jsons, "jsons")
         if not isinstance(reload, dict):
             raise VisdomError("'reload' must be an object", "reload")
@@ -581,24 +519,21 @@ class Store:
                 return "env_reset", {}
 
             self._change(env, "replace", {"jsons": jsons, "reload": reload}, apply)
-        self._snapshot(env, force=True)
+        self._export(env)
         return eid
 
     def delete_env(self, eid):
-        """Delete an env and its files."""
         env, _ = self._get(eid)
         with self._lock:
             self._envs.pop(eid, None)
         with env.save_lock, self._writing(env):
             self._drop(env)
             env.deleted = True
-            env.dirty = False
             self.files.delete(eid)
             # Browsers showing the env resync (and find it gone).
             self.publish(eid, "env_reset", {"eid": eid, "seq": env.seq + 1})
 
     def fork_env(self, prev_eid, eid):
-        """Copy env `prev_eid` to `eid` (replacing it) and save it at once."""
         try:
             src, _ = self._get(prev_eid)
             with src.lock:
@@ -616,15 +551,10 @@ class Store:
                 return "env_reset", {}
 
             self._change(dst, "replace", data, apply)
-        self._snapshot(dst, force=True)
+        self._export(dst)
         return eid
 
-    def save_all(self):
-        """Write every env held in memory now (envs never loaded are already on disk)."""
-        return self.save(self._saveable())
-
     def save(self, eids):
-        """Write the given envs to disk now; return the ids written."""
         saved = []
         for eid in eids:
             env = self._find(eid)
@@ -634,12 +564,11 @@ class Store:
                 self._load(env)
                 if env.broken or env.deleted:
                     continue
-            self._snapshot(env, force=True)
+            self._export(env)
             saved.append(eid)
         return saved
 
     def compare(self, eids, show_all=False):
-        """Return the merged compare view of several envs (with every window when show_all)."""
         envs, seqs = [], {}
         for eid in eids:
             env, _ = self._get(eid)
@@ -651,13 +580,11 @@ class Store:
         return {"eids": list(eids), "windows": windows, "reload": {}, "seqs": seqs}
 
     def user_css(self):
-        """Return the user's CSS (upstream's /user/style.css)."""
         return self.files.read_user_css()
 
     # -- views ------------------------------------------------------------------------
 
     def views(self):
-        """Return the saved views as an object (upstream keeps them as a raw string)."""
         text = self._read_views()
         try:
             views = json.loads(text) if text.strip() else {}
@@ -667,93 +594,16 @@ class Store:
         return views if isinstance(views, dict) else {}
 
     def set_views(self, views):
-        """Replace the saved views and write them at once."""
         if not isinstance(views, dict):
             raise VisdomError("'views' must be an object {env: {view: {win: [i, h, w]}}}", "views")
         text = json.dumps(views)
         self._write_views(text)
 
-    # -- saving -----------------------------------------------------------------------
-
-    def _snapshot(self, env, force=False):
-        """Fold the journal into the env file (the O(env) part, rate-limited by save_duty).
-
-        env.save_lock (always taken before env.lock) makes one snapshot of an env at a
-        time: serialize and rotate the journal under env.lock, then write the file with
-        env.lock released so appends go on meanwhile. No older snapshot can overtake a
-        newer one, and none can recreate the file of an env deleted meanwhile.
-        """
-        with env.save_lock:
-            with env.lock:
-                if env.deleted or env.broken or not env.loaded or not (env.dirty or force):
-                    return
-                started = time.monotonic()
-                data = env.to_file()
-                if self.files.hashed(env.eid):
-                    data["name"] = env.eid  # 0.3.0's hash_<sha256>.json carries the name
-                text = lenient_dumps(data)
-                self.files.rotate_journal(env.eid)
-                env.dirty = False
-            try:
-                self.files.write_snapshot(env.eid, text)
-            except OSError as exc:
-                log.error(
-                    "could not write env %s (its journal keeps every change): %s", env.eid, exc
-                )
-                # Until the disk takes writes again, changes are refused (503), not lost.
-                self.files.fault = f"{exc.strerror or exc} (env file of {env.eid})"
-                with env.lock:
-                    env.dirty = True
-            took = time.monotonic() - started
-            env.next_save = time.monotonic() + max(self.save_interval, took / self.save_duty)
-
-    def flush(self, force=False):
-        """Snapshot every dirty env that is due (all dirty envs when force)."""
-        now = time.monotonic()
-        with self._lock:
-            envs = list(self._envs.values())
-        for env in envs:
-            if env.dirty and (force or env.next_save <= now):
-                self._snapshot(env)
-        self.files.sync_journals()
-        if self.files.fault:
-            # Changes stay refused (503) until the disk takes a write again.
-            self.files.probe()
-
-    def start_autosave(self):
-        """Start the background thread that saves changed envs about every save_interval."""
-        if self._saver is not None:
-            return
-
-        def run():
-            while not self._stop.wait(self.save_interval):
-                try:
-                    self.flush()
-                except Exception:  # keep saving the other envs whatever happens
-                    log.exception("autosave failed")
-
-        self._saver = threading.Thread(target=run, name="visdom-autosave", daemon=True)
-        self._saver.start()
-
-    def close(self):
-        """Stop autosaving and write everything that is pending."""
-        self._stop.set()
-        if self._saver is not None:
-            self._saver.join(timeout=5)
-        self.flush(force=True)
-        self.files.close()
-
     # -- display decimation -----------------------------------------------------------
 
     def read_range(self, eid, win, x0=None, x1=None, px=None):
-        """Return the points a browser `px` pixels wide draws of a plot in [x0, x1].
-
-        Per trace {"index", "total", "shown", "raw", "columns": {plotly path: values}}
-        (app.panes.decimate.trace_points); traces that are not decimated (unsorted or
-        non-numeric x) come as {"index", "total", "whole": true} without points: the
-        browser keeps what it has. The columns are copied under the env lock and
-        decimated after it, so appends wait only for the copy.
-        """
+        # The columns are copied under the env lock and decimated after it. Traces that
+        # are not decimated (unsorted or non-numeric x) come without points.
         env, _ = self._get(eid)
         with env.lock:
             self._open(env)

@@ -1,0 +1,228 @@
+"""EmbeddedStore: the default backend, in memory, journaled and snapshotted under ENV_PATH.
+
+Each change is appended to the env's journal (persistence.py) before it is applied, so it
+survives a crash of the process; an autosave thread folds each changed env's journal into
+its upstream env file (a snapshot) about every save_interval, spending at most save_duty
+of wall time on one env. A disk that refuses a write turns every later change into a 503
+(nothing changed) until a probe on the next tick finds that it takes writes again.
+"""
+
+import contextlib
+import logging
+import threading
+import time
+
+from .env import Env
+from .persistence import Persistence, storage_error
+from .replica import ReplicaStore, no_env
+
+log = logging.getLogger(__name__)
+
+
+class EmbeddedStore(ReplicaStore):
+    """The store of one server process: envs in memory, journals and env files on disk.
+
+    Its replicas are the envs themselves (loaded lazily from disk on first use). Locks:
+    as ReplicaStore; `_views_lock` guards the saved views' text.
+    """
+
+    def __init__(
+        self,
+        env_path,
+        eager=False,
+        save_interval=0.5,
+        save_duty=0.1,
+        publish=None,
+        undo_depth=10,
+        caps=None,
+    ):
+        super().__init__(Persistence(env_path), publish, undo_depth, caps)
+        self.save_interval = save_interval
+        self.save_duty = save_duty
+        self._views_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._saver = None
+        # Register the envs found on disk (loaded on first use) and read the saved views.
+        self._views_text = self.files.read_views()
+        for eid in self.files.list_eids():
+            if eid not in self._envs:
+                self._envs[eid] = Env(eid, loaded=False)
+        if "main" not in self._envs:
+            self._envs["main"] = Env("main")
+            self._mark_dirty(self._envs["main"])
+        if eager:
+            for env in list(self._envs.values()):
+                with env.lock:
+                    self._load(env)
+
+    # -- the env table ----------------------------------------------------------------
+
+    def env_ids(self):
+        with self._lock:
+            return list(self._envs)
+
+    def has_env(self, eid):
+        with self._lock:
+            return eid in self._envs
+
+    def ensure_env(self, eid):
+        env, created = self._get(eid, create=True)
+        if created:
+            with env.lock:
+                self._mark_dirty(env)
+        return created
+
+    def _find(self, eid):
+        with self._lock:
+            return self._envs.get(eid)
+
+    def _get(self, eid, create=False):
+        created = False
+        with self._lock:
+            env = self._envs.get(eid)
+            if env is None:
+                if not create:
+                    raise no_env(eid)
+                env = self._envs[eid] = Env(eid)
+                created = True
+        return env, created
+
+    def _load(self, env):
+        """Read a lazily registered env from its file and journal, once."""
+        if env.loaded:
+            return
+        try:
+            env.undo = self.files.read_undo(env.eid)
+            snapshot, records = self.files.load(env.eid)
+            env.fill(snapshot, records)
+            if env.set_aside:
+                copy = self.files.set_aside(env.eid)
+                log.error(
+                    "env %s: windows %s were left out; the original file is kept at %s",
+                    env.eid,
+                    ", ".join(env.set_aside),
+                    copy,
+                )
+        except (OSError, ValueError, RecursionError) as exc:
+            env.broken = str(exc)
+            log.error("env %s could not be read and is left untouched: %s", env.eid, exc)
+            env.loaded = True
+
+    # -- the write path: journal, then snapshot ---------------------------------------
+
+    @contextlib.contextmanager
+    def _writing(self, env):
+        with env.lock:  # one process: the env's lock orders its changes
+            yield
+
+    def _journal(self, env, record):
+        if self.files.fault:
+            raise storage_error(self.files.fault)
+        return self.files.append(env.eid, record)
+
+    def _withdraw(self, env, mark):
+        self.files.withdraw(env.eid, mark)
+
+    def _applied(self, env, record):
+        self._mark_dirty(env)  # the env file is due for a snapshot
+
+    def _announce(self, env, event, payload):
+        self.publish(env.eid, event, payload)
+
+    def _mark_dirty(self, env):
+        if not env.dirty:
+            env.dirty = True
+            env.next_save = max(env.next_save, time.monotonic())
+
+    def _undo_stack(self, env):
+        return env.undo
+
+    def _set_undo(self, env, stack):
+        env.undo = stack
+        self.files.write_undo(env.eid, stack)
+
+    def _drop(self, env):
+        env.dirty = False  # memory only: delete_env removes the files
+
+    def _export(self, env):
+        self._snapshot(env, force=True)
+
+    def _read_views(self):
+        with self._views_lock:
+            return self._views_text
+
+    def _write_views(self, text):
+        with self._views_lock:
+            self._views_text = text
+            self.files.write_views(text)
+
+    # -- saving -----------------------------------------------------------------------
+
+    def save_all(self):
+        # Envs never loaded are already on disk as they are.
+        with self._lock:
+            loaded = [eid for eid, env in self._envs.items() if env.loaded]
+        return self.save(loaded)
+
+    def _snapshot(self, env, force=False):
+        """Fold the journal into the env file (the O(env) part, rate-limited by save_duty).
+
+        env.save_lock (always taken before env.lock) makes one snapshot of an env at a
+        time: serialize and rotate the journal under env.lock, then write the file with
+        env.lock released so appends go on meanwhile. No older snapshot can overtake a
+        newer one, and none can recreate the file of an env deleted meanwhile.
+        """
+        with env.save_lock:
+            with env.lock:
+                if env.deleted or env.broken or not env.loaded or not (env.dirty or force):
+                    return
+                started = time.monotonic()
+                text = self.files.env_text(env.eid, env.to_file())
+                self.files.rotate_journal(env.eid)
+                env.dirty = False
+            try:
+                self.files.write_snapshot(env.eid, text)
+            except OSError as exc:
+                log.error(
+                    "could not write env %s (its journal keeps every change): %s", env.eid, exc
+                )
+                # Until the disk takes writes again, changes are refused (503), not lost.
+                self.files.fault = f"{exc.strerror or exc} (env file of {env.eid})"
+                with env.lock:
+                    env.dirty = True
+            took = time.monotonic() - started
+            env.next_save = time.monotonic() + max(self.save_interval, took / self.save_duty)
+
+    def flush(self, force=False):
+        # Snapshot every dirty env that is due (every dirty env when force), fsync the
+        # journals, and probe the disk while a fault refuses changes.
+        now = time.monotonic()
+        with self._lock:
+            envs = list(self._envs.values())
+        for env in envs:
+            if env.dirty and (force or env.next_save <= now):
+                self._snapshot(env)
+        self.files.sync_journals()
+        if self.files.fault:
+            self.files.probe()
+
+    def start_autosave(self):
+        if self._saver is not None:
+            return
+
+        def run():
+            while not self._stop.wait(self.save_interval):
+                try:
+                    self.flush()
+                except Exception:  # keep saving the other envs whatever happens
+                    log.exception("autosave failed")
+
+        self._saver = threading.Thread(target=run, name="visdom-autosave", daemon=True)
+        self._saver.start()
+
+    def close(self):
+        self._stop.set()
+        if self._saver is not None:
+            self._saver.join(timeout=5)
+        self.flush(force=True)
+        self.files.close()

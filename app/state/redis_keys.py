@@ -1,0 +1,85 @@
+"""The names RedisStore (Python) and its Lua scripts (redis_lua.py) share.
+
+Every env's keys carry the hash tag {<tag>} (redis_store.env_tag), so one script touches
+one slot of a Redis Cluster:
+
+    visdom:envs            sorted set: the env ids, by creation time
+    visdom:views           the saved views (raw JSON text)
+    visdom:alive:<owner>   one per running server process, kept alive while it runs
+    v{T}:seq               the env's sequence number, INCRed by each change
+    v{T}:lock              the env's write lock: a token "<owner>:<random>" with a TTL
+    v{T}:log               the last LOG_MAX changes: JSON list of the windows each touched
+    v{T}:meta              hash: eid, gen (changes when the env is recreated), next_i, extra
+    v{T}:win               hash: window id -> window JSON, numeric columns as references
+    v{T}:wcols             hash: window id -> the tokens of its columns
+    v{T}:reload            hash: window id -> layout item JSON
+    v{T}:undo              closed windows that undo restores (JSON)
+    v{T}:c:<token>         a numeric column: float64/int64 little-endian, append-only
+
+The scripts receive the env's keys in ENV_KEYS order: Python indexes them with `Key.X`,
+the Lua text writes KEYS[$K_X] (Key.X + 1, filled in by `lua()`). Ops, sync modes and meta
+fields likewise: one constant here, `$OP_X`, `$MODE_X`, `$META_X` in the Lua text.
+"""
+
+import string
+
+ENVS_KEY = "visdom:envs"
+VIEWS_KEY = "visdom:views"
+ALIVE_PREFIX = "visdom:alive:"
+COLUMN_PREFIX = "c:"  # after the env's prefix "v{T}:"
+
+ENV_KEYS = ("seq", "lock", "log", "meta", "win", "wcols", "reload", "undo")
+
+
+class Key:
+    """Index of each env key in Replica.keys (Lua: KEYS[index + 1])."""
+
+    SEQ, LOCK, LOG, META, WIN, WCOLS, RELOAD, UNDO = range(len(ENV_KEYS))
+
+
+class Meta:
+    """Fields of the v{T}:meta hash."""
+
+    EID = "eid"
+    GEN = "gen"
+    NEXT_I = "next_i"
+    EXTRA = "extra"
+
+
+class Op:
+    """The (op, a, b) triples of COMMIT: what one locked write changes."""
+
+    COL_APPEND = "ca"  # APPEND bytes b to column a
+    COL_SET = "cs"  # SET column a to bytes b (a new column)
+    COL_DEL = "cd"  # DEL column a
+    WIN_SET = "ws"  # window a's JSON is b
+    WIN_COLS = "wc"  # window a's column tokens are b ("": none)
+    WIN_DEL = "wd"  # window a is gone (with its token list)
+    RELOAD_SET = "rs"  # layout item of window a is b
+    RELOAD_DEL = "rd"  # window a has no layout item
+    META_SET = "ms"  # meta field a is b
+    UNDO = "u"  # the undo stack is a ("": empty)
+    LOG = "l"  # one change: INCR seq and log a (the windows it touched, JSON, or "*")
+
+
+class Mode:
+    """What SYNC sends back."""
+
+    OK = "ok"  # nothing new
+    DELTA = "delta"  # only the windows the log names since the caller's seq
+    ALL = "all"  # every window (new generation, or the log does not reach back)
+
+
+def _names():
+    names = {f"K_{k}": v + 1 for k, v in vars(Key).items() if k.isupper()}
+    for prefix, namespace in (("OP_", Op), ("MODE_", Mode), ("META_", Meta)):
+        names.update({prefix + k: v for k, v in vars(namespace).items() if k.isupper()})
+    return names
+
+
+LUA_NAMES = _names()
+
+
+def lua(template):
+    """Return a Lua script with $K_SEQ.. (key numbers), $OP_.., $MODE_.., $META_.. filled in."""
+    return string.Template(template).substitute(LUA_NAMES)
