@@ -3,13 +3,13 @@
 // where view has update(win), and optionally applyDelta(delta) -> bool, resize(),
 // downloads: [format...], download(format), destroy(), keys (false: no KeyPress),
 // keyPaneData (false: KeyPress events carry pane_data: false).
-import embeddings from './embeddings.js';
-import image from './image.js';
-import network from './network.js';
-import plot from './plot.js';
-import plotHistory from './plot_history.js';
-import properties from './properties.js';
-import text from './text.js';
+import embeddings from './embeddings/embeddings.js';
+import image from './image/image.js';
+import network from './network/network.js';
+import plotHistory from './plot/history.js';
+import plot from './plot/plot.js';
+import properties from './properties/properties.js';
+import text from './text/text.js';
 import unknown from './unknown.js';
 
 const registry = new Map();

@@ -1,12 +1,12 @@
 // Entry point of the single-window page ({base}/window/<eid>/<win>), the page a notebook
 // embeds: the env's workspace restricted to one window, which fills the page and stays
 // live (the page joins the env's room like the env page does).
-import { connectionBadge } from './connection.js';
-import { page } from './page.js';
-import { connect } from './socket.js';
-import { notify } from './status.js';
-import { showNotification } from './toast.js';
-import { Workspace } from './workspace.js';
+import { connectionBadge } from '../lib/connection.js';
+import { page } from '../lib/page.js';
+import { connect } from '../lib/socket.js';
+import { notify } from '../lib/status.js';
+import { showNotification } from '../lib/toast.js';
+import { Workspace } from '../workspace/workspace.js';
 
 /** A workspace that builds a pane for one window only; other windows' news is ignored. */
 class WindowWorkspace extends Workspace {

@@ -1,5 +1,5 @@
 // The Socket.IO connection to {base_url}/socket.io and a promise-based emit with ack.
-import { io } from '../vendor/socket.io.esm.min.js';
+import { io } from '../../vendor/socket.io.esm.min.js';
 import { base } from './page.js';
 
 const ACK_TIMEOUT_MS = 15000;

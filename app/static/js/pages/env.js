@@ -1,22 +1,22 @@
 // Entry point of the env page: reads the page data, connects the socket, and wires the
 // top bar (env selector, env actions, views, filter) to the window workspace.
-import { api } from './api.js';
-import { connectionBadge } from './connection.js';
-import { EnvActions } from './envactions.js';
-import { EnvIO } from './envio.js';
-import { EnvSelector } from './envselector.js';
-import { envsFromPath } from './envtree.js';
-import { initHoverSync } from './hoversync.js';
-import { base, compareUrl, envUrl, page } from './page.js';
-import { connect } from './socket.js';
-import { installResizeReset } from './resizereset.js';
-import { notify } from './status.js';
-import { initTheme } from './theme.js';
-import { showNotification } from './toast.js';
-import { Undo } from './undo.js';
-import { initViewControls } from './viewctl.js';
-import { Views } from './views.js';
-import { Workspace } from './workspace.js';
+import { api } from '../lib/api.js';
+import { connectionBadge } from '../lib/connection.js';
+import { base, compareUrl, envUrl, page } from '../lib/page.js';
+import { connect } from '../lib/socket.js';
+import { notify } from '../lib/status.js';
+import { initTheme } from '../lib/theme.js';
+import { showNotification } from '../lib/toast.js';
+import { initHoverSync } from '../panes/plot/hoversync.js';
+import { initViewControls } from '../panes/plot/viewctl.js';
+import { EnvActions } from '../topbar/envactions.js';
+import { EnvIO } from '../topbar/envio.js';
+import { EnvSelector } from '../topbar/envselector.js';
+import { envsFromPath } from '../topbar/envtree.js';
+import { Undo } from '../topbar/undo.js';
+import { Views } from '../topbar/views.js';
+import { installResizeReset } from '../workspace/resizereset.js';
+import { Workspace } from '../workspace/workspace.js';
 
 const readonly = Boolean(page.readonly);
 document.body.classList.toggle('readonly', readonly);

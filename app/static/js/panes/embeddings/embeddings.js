@@ -1,8 +1,8 @@
 // Embeddings windows (vis.embeddings): a scatter of the t-SNE points. Hover sends
 // EntitySelected, a lasso around more than 21 points sends RegionSelected (the training
 // code re-runs t-SNE on that subset), "Back" restores the previous point set.
-import { sanitizedFragment } from './sanitize.js';
-import { COLORS, svgEl } from './svg.js';
+import { sanitizedFragment } from '../../lib/sanitize.js';
+import { COLORS, svgEl } from '../../lib/svg.js';
 
 const MIN_REGION = 22;
 

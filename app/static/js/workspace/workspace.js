@@ -2,14 +2,14 @@
 // live `window` / `window_update` / `close` / `layout` / `env_reset` messages in sequence
 // order (resyncing an env on a gap), persists the user's layout changes, filters by title
 // and applies views. Windows are drawn when they come near the viewport (lazy.js).
+import { request } from '../lib/socket.js';
+import { loadPlotly } from '../panes/plot/plot.js';
+import { setViewSettings } from '../panes/plot/viewctl.js';
+import { paneType } from '../panes/registry.js';
 import { Grid } from './grid.js';
 import { Drawer } from './lazy.js';
 import { Pane } from './pane.js';
-import { loadPlotly } from './panes/plot.js';
-import { paneType } from './panes/registry.js';
 import { ackSeqs, Sequencer } from './seq.js';
-import { request } from './socket.js';
-import { setViewSettings } from './viewctl.js';
 
 const COMPARE_RESYNC_MS = 150;
 

@@ -1,6 +1,6 @@
 // The runs page's parallel-coordinates plot: one line per selected run, one axis per param
 // and a last axis for the chosen metric (which also colours the lines).
-import { keysOf, text } from './runsdata.js';
+import { keysOf, text } from './data.js';
 
 /** A parcoords dimension from raw values: numeric when all are numbers, else categories. */
 function dimension(label, values) {

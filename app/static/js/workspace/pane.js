@@ -2,9 +2,9 @@
 // rendered by the pane module registered for the window's type. The body is drawn when the
 // host's drawer says the window came near the viewport; until then live changes only
 // update the window object, which is drawn whole when its turn comes.
+import { trackWall } from '../panes/plot/viewctl.js';
+import { paneType } from '../panes/registry.js';
 import { CommentBox } from './comments.js';
-import { paneType } from './panes/registry.js';
-import { trackWall } from './viewctl.js';
 import { applyToWindow } from './windelta.js';
 
 const TYPING = new Set(['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON', 'OPTION']);

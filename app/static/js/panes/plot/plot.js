@@ -1,17 +1,17 @@
 // Plot windows: plotly.js (2-D, 3-D, webgl traces). Appends extend traces in place, merged
-// per animation frame (plotdelta.js). NaN and ±Inf reach the page as null: plotly draws
+// per animation frame (delta.js). NaN and ±Inf reach the page as null: plotly draws
 // null points as gaps and null heatmap cells blank.
-import { cancelFrame, onFrame } from '../frames.js';
-import { watchHover } from '../hoversync.js';
-import { texReady } from '../mathjax.js';
-import { url } from '../page.js';
+import { fileName } from '../../lib/download.js';
+import { texReady } from '../../lib/mathjax.js';
+import { url } from '../../lib/page.js';
+import { themedLayout, themeUpdate } from '../../lib/theme.js';
+import { cancelFrame, onFrame } from '../../workspace/frames.js';
+import { fixTrace, layoutForPlotly } from './compat.js';
 import { decimation } from './decimated.js';
-import { fileName } from './download.js';
-import { fixTrace, layoutForPlotly } from './plotcompat.js';
-import { extendGroups, mergeDeltas } from './plotdelta.js';
+import { extendGroups, mergeDeltas } from './delta.js';
+import { watchHover } from './hoversync.js';
 import { plotConfig, watchShapes } from './shapes.js';
-import { themedLayout, themeUpdate } from '../theme.js';
-import { plotViewControls } from '../viewctl.js';
+import { plotViewControls } from './viewctl.js';
 
 let Plotly = window.Plotly;
 let loading = null;

@@ -4,8 +4,8 @@
 // enough) and redraw with the answer; double-click (autorange) goes back to the overview.
 // Live appends extend the drawn curve; once a trace draws more than 4 points per pixel
 // (and more than 10,000) the current view is read again, decimated. A label says how many points are shown.
-import { url } from '../page.js';
-import { extendGroups, mergeDeltas } from './plotdelta.js';
+import { url } from '../../lib/page.js';
+import { extendGroups, mergeDeltas } from './delta.js';
 
 const PER_PX = 4; // never draw more than this many points per pixel per trace
 const REDECIMATE_MIN = 10000; // ... and fewer points than this are always fine to draw

@@ -1,8 +1,8 @@
 // Env files in and out from the top bar: "Export HTML" (a standalone file of the open env,
 // GET {base}/export/<eid>.html), "Upload" (an env JSON file, POST {base}/upload_env as
 // multipart field `file`), and "Save all" (socket `save_all`).
-import { url } from './page.js';
-import { notify } from './status.js';
+import { url } from '../lib/page.js';
+import { notify } from '../lib/status.js';
 
 export class EnvIO {
   /**

@@ -1,6 +1,6 @@
 // Env management from the top bar: clear (eraser) and the manage dialog (fork, save, delete).
-import { api } from './api.js';
-import { notify } from './status.js';
+import { api } from '../lib/api.js';
+import { notify } from '../lib/status.js';
 
 export class EnvActions {
   /**

@@ -1,7 +1,7 @@
 // Properties windows: a form of text, number, button, checkbox and select items; every
 // edit sends `PropertyUpdate` with propertyId (the item index) and value. Downloads the
 // properties as JSON (upstream does the same).
-import { downloadText, fileName } from './download.js';
+import { downloadText, fileName } from '../../lib/download.js';
 
 function control(prop, index, ctx) {
   const send = (value) => ctx.send({ event_type: 'PropertyUpdate', propertyId: index, value });

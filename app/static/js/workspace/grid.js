@@ -3,7 +3,7 @@
 // gridstack-all.js (UMD, loaded as a classic script) defines the GridStack class globally.
 // Below 700 px of width the stylesheet stacks the windows in one column (in reading
 // order, full width); the grid's own layout is left as it is, so nothing is saved.
-import { paneType } from './panes/registry.js';
+import { paneType } from '../panes/registry.js';
 
 const GridStack = window.GridStack?.GridStack || window.GridStack;
 

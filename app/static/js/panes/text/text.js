@@ -1,9 +1,9 @@
 // Text windows: HTML (also svg, matplot, audio and video), always sanitized. Appends are
 // drawn once per animation frame, however many arrived. Downloads: the content as an
 // HTML file, and the SVG when the window shows one.
-import { cancelFrame, onFrame } from '../frames.js';
-import { downloadText, fileName } from './download.js';
-import { sanitizedFragment, sanitizedHTML } from './sanitize.js';
+import { downloadText, fileName } from '../../lib/download.js';
+import { sanitizedFragment, sanitizedHTML } from '../../lib/sanitize.js';
+import { cancelFrame, onFrame } from '../../workspace/frames.js';
 
 /** A standalone HTML document of a text window (the content as stored, sanitized again on open). */
 export function htmlDocument(title, content) {

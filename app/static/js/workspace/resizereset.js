@@ -1,7 +1,7 @@
 // Double-clicking a window's resize grip puts the window back to the size it had before
 // its last resize (a second double-click undoes that); a window never resized goes back
 // to its default size. The new layout is saved like any other resize.
-import { paneType } from './panes/registry.js';
+import { paneType } from '../panes/registry.js';
 
 export function installResizeReset(workspace) {
   const grid = workspace.grid;

@@ -4,7 +4,7 @@
 // (`update_view` -> `view_settings`), so a reload or a shared URL shows the same view.
 // Everything is computed on the drawn points (decimated curves included): the raw traces
 // stay as plot.js draws them, faded or hidden, and derived traces are drawn on top.
-import { url } from './page.js';
+import { url } from '../../lib/page.js';
 import { drawnTimes, ema, robustRange } from './smoothing.js';
 
 const state = { eid: null, env: {}, windows: {} };
@@ -17,7 +17,7 @@ const XAXES = [
   ['relative', 'Relative time'],
 ];
 
-/** Wire the module to the page (main.js): the socket, read-only, and the top bar. */
+/** Wire the module to the page (pages/env.js): the socket, read-only, and the top bar. */
 export function initViewControls(options) {
   host = options;
   const input = document.getElementById('env-smoothing');

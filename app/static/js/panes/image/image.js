@@ -2,7 +2,7 @@
 // `SliderMoved`), ctrl-scroll zooms about the mouse pointer, dragging or alt-scroll pans,
 // alt shows the pixel under the mouse, double-click resets; a click sends `Click` with
 // image_coord in image pixels. The download is a PNG or a JPEG, as the image is.
-import { downloadURL, fileName } from './download.js';
+import { downloadURL, fileName } from '../../lib/download.js';
 
 const ZOOM_STEP = 1.1;
 const SMALL_PX = 200; // a smaller image is shown scaled up by a whole factor to at least this

@@ -1,7 +1,7 @@
 // Saved views (layouts) of the open env: select, save (also under a new name: fork),
 // delete, and repack. Stored on the server as {env: {view: {win: [order, h, w]}}}.
-import { api } from './api.js';
-import { notify } from './status.js';
+import { api } from '../lib/api.js';
+import { notify } from '../lib/status.js';
 
 const CURRENT = '';
 

@@ -3,10 +3,10 @@
 // (the compare view of their envs) or in a parallel-coordinates plot. The page reads
 // GET {base}/api/experiments every page.poll_ms while it is visible, so new runs and
 // metrics show up without a reload.
-import { page, compareUrl, envUrl, url } from './page.js';
-import { loadPlotly } from './panes/plot.js';
-import { columns, compareValues, matches, sortRuns, summarize, text } from './runsdata.js';
-import { parcoordsFigure } from './runsplot.js';
+import { page, compareUrl, envUrl, url } from '../lib/page.js';
+import { loadPlotly } from '../panes/plot/plot.js';
+import { columns, compareValues, matches, sortRuns, summarize, text } from '../runs/data.js';
+import { parcoordsFigure } from '../runs/parcoords.js';
 
 const POLL_MS = Math.max(500, Number(page.poll_ms) || 3000);
 const $ = (id) => document.getElementById(id);

@@ -1,6 +1,6 @@
 // Network windows (vis.graph): nodes and edges drawn as SVG after a small force layout.
-import { downloadText, fileName } from './download.js';
-import { COLORS, svgEl } from './svg.js';
+import { downloadText, fileName } from '../../lib/download.js';
+import { COLORS, svgEl } from '../../lib/svg.js';
 
 const SIZE = 1000;
 
