@@ -1,8 +1,13 @@
-// Pane types by window `type`. Each module exports a default object
-//   {type, size: [w, h] in grid units, mount(body, win, ctx) -> view}
-// where view has update(win), and optionally applyDelta(delta) -> bool, resize(),
-// downloads: [format...], download(format), destroy(), keys (false: no KeyPress),
-// keyPaneData (false: KeyPress events carry pane_data: false).
+// Pane types by window `type`, one folder per family (plot/, image/, text/, ...). Each
+// module exports a default object
+//   {type, size: [w, h] in grid units, mount(body, win, ctx) -> view, displaySize?(win)}
+// where view has update(win) (a full window object), and optionally:
+//   applyDelta(delta) -> bool: draw a live window_update; the window object already holds
+//     it (workspace/winstate.js), unless the view says `extendsContent: true` (a plot:
+//     plotly.js grows the window's traces as it draws them); false: the page resyncs;
+//   resize(), downloads: [format...], download(format), destroy(), titleButtons(make),
+//   keys (false: no KeyPress), keyPaneData (false: KeyPress events carry pane_data: false).
+// A new pane type: a folder with its module, registered below (docs/ui.md).
 import embeddings from './embeddings/embeddings.js';
 import image from './image/image.js';
 import network from './network/network.js';

@@ -1,6 +1,7 @@
 // A window's comment (visdom 0.3.0): shown under the window's body, edited in place (the
 // "Comment" button or a click on the text), sent as `update_comment {eid, win, comment}`.
 // Other pages get the change live as a full `window` message carrying `comment`.
+import { applyWindow } from './winstate.js';
 
 export class CommentBox {
   /**
@@ -93,7 +94,7 @@ export class CommentBox {
     this.text.hidden = false;
     if (save && next !== this.value) {
       this.value = next;
-      this.pane.win.comment = next;
+      applyWindow(this.pane.win, { props: { comment: next } });
       this.host.emit('update_comment', { win: this.pane.id, comment: next });
     }
     this.render();

@@ -1,11 +1,10 @@
 // One window: the grid item element, its title bar (title, download, close) and a body
 // rendered by the pane module registered for the window's type. The body is drawn when the
 // host's drawer says the window came near the viewport; until then live changes only
-// update the window object, which is drawn whole when its turn comes.
-import { trackWall } from '../panes/plot/viewctl.js';
+// update the window object (winstate.js), which is drawn whole when its turn comes.
 import { paneType } from '../panes/registry.js';
 import { CommentBox } from './comments.js';
-import { applyToWindow } from './windelta.js';
+import { applyWindow } from './winstate.js';
 
 const TYPING = new Set(['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON', 'OPTION']);
 
@@ -92,8 +91,7 @@ export class Pane {
     const mod = paneType(win.type);
     this.win = win;
     this.el.dataset.type = win.type;
-    this.titleEl.textContent = this.title;
-    this.titleEl.title = this.title;
+    this.showTitle();
     if (!this.view) {
       // Not drawn yet: the window object is all there is to update.
     } else if (this.module === mod) {
@@ -110,25 +108,31 @@ export class Pane {
 
   /** Apply a window_update delta; return false when the pane cannot (caller resyncs). */
   applyDelta(delta) {
-    trackWall(this.win, delta); // the arrival time of appended points (wall-time axes)
-    if (delta.props) {
-      Object.assign(this.win, delta.props);
-      if ('title' in delta.props) {
-        this.titleEl.textContent = this.title;
-        this.titleEl.title = this.title;
-      }
+    if (!this.view) {
+      // Not drawn yet: the window object grows, and is drawn whole when its turn comes.
+      if (this.change(delta)) return true;
+      this.mount(); // a delta only the pane module knows: draw, then apply
     }
-    if (!this.view && applyToWindow(this.win, delta)) {
-      if (delta.contentID) this.win.contentID = delta.contentID;
-      return true;
-    }
-    if (!this.view) this.mount(); // a delta only the pane module knows: draw, then apply
     if (!this.view?.applyDelta) return false;
     const formats = String(this.view.downloads || []);
-    const ok = this.view.applyDelta(delta);
-    if (ok && delta.contentID) this.win.contentID = delta.contentID;
+    // A drawn plot's traces grow as plotly.js draws them; other views draw the changed window.
+    const ok = this.view.extendsContent
+      ? this.view.applyDelta(delta) && this.change(delta, { content: false })
+      : this.change(delta) && this.view.applyDelta(delta);
     if (ok && String(this.view.downloads || []) !== formats) this.renderButtons();
     return ok;
+  }
+
+  /** Change the window object (winstate.js); false when the change does not apply to it. */
+  change(change, options) {
+    if (!applyWindow(this.win, change, options)) return false;
+    if (change.props && 'title' in change.props) this.showTitle();
+    return true;
+  }
+
+  showTitle() {
+    this.titleEl.textContent = this.title;
+    this.titleEl.title = this.title;
   }
 
   context() {
@@ -140,13 +144,12 @@ export class Pane {
       },
       emit: (event, payload) => this.host.emit(event, payload),
       canEdit: () => this.host.canSend(),
+      // The view's title bar buttons or download formats changed (e.g. after a deferred draw).
       buttonsChanged: () => this.renderButtons(),
       focus: () => this.focus(),
       title: () => this.title || this.win.id,
       // The env the window is stored in (null in a compare view: merged windows).
       eid: () => this.host.eid?.() ?? null,
-      // A view whose download formats changed after a deferred draw.
-      downloadsChanged: () => this.renderButtons(),
     };
   }
 

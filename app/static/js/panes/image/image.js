@@ -3,6 +3,7 @@
 // alt shows the pixel under the mouse, double-click resets; a click sends `Click` with
 // image_coord in image pixels. The download is a PNG or a JPEG, as the image is.
 import { downloadURL, fileName } from '../../lib/download.js';
+import { applyWindow } from '../../workspace/winstate.js';
 
 const ZOOM_STEP = 1.1;
 const SMALL_PX = 200; // a smaller image is shown scaled up by a whole factor to at least this
@@ -215,7 +216,7 @@ function mount(body, win, ctx) {
     const index = Number(slider.value);
     if (index === (Number(w.selected) || 0)) return;
     const format = imageFormat(current().src);
-    w.selected = index;
+    applyWindow(w, { props: { selected: index } });
     show();
     if (imageFormat(current().src) !== format) ctx.buttonsChanged?.();
     // visdom 0.3.0 sends the new index to the script's handlers, without the window.
@@ -230,11 +231,9 @@ function mount(body, win, ctx) {
       w = next;
       show();
     },
+    /** An image was appended to the history (winstate.js): show the one selected. */
     applyDelta(delta) {
       if (delta.kind !== 'append_image' || w.type !== 'image_history') return false;
-      if (!Array.isArray(w.content)) w.content = [];
-      w.content.push(delta.image);
-      w.selected = Number.isInteger(delta.selected) ? delta.selected : w.content.length - 1;
       show();
       return true;
     },

@@ -163,6 +163,8 @@ function mount(body, win, ctx) {
 
   const view = {
     downloads: ['svg', 'png'],
+    /** Plotly draws the window's own trace objects: its extends grow them (winstate.js). */
+    extendsContent: true,
     /** Title bar buttons besides the downloads (pane.js): the view controls. */
     titleButtons: (make) => [viewer.button(make)],
     /** Settles once every draw asked for so far is done (the page draws windows in turn). */

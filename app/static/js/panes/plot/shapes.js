@@ -2,6 +2,7 @@
 // user draws, moves or erases a shape the window's shapes are sent as
 // `update_plot_layout {eid, win, layout: {shapes}}` (plus `frame` for plot_history), and
 // kept in the window's layout so that a redraw keeps them.
+import { applyWindow } from '../../workspace/winstate.js';
 
 export const DRAW_BUTTONS = [
   'drawline',
@@ -32,10 +33,7 @@ export function watchShapes(gd, ctx) {
     if (!touchesShapes(update)) return;
     const shapes = JSON.parse(JSON.stringify(gd.layout?.shapes || []));
     const win = ctx.win();
-    if (win.content && typeof win.content === 'object') {
-      win.content.layout ||= {};
-      win.content.layout.shapes = shapes;
-    }
+    applyWindow(win, { layout: { shapes } });
     if (!ctx.canEdit?.()) return;
     const payload = { win: win.id, layout: { shapes } };
     const frame = ctx.frame?.();

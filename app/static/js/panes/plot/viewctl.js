@@ -72,25 +72,6 @@ function change(win, view, local = false) {
   else send();
 }
 
-/** Record a live append's arrival time in the window object (the wall-time axes). */
-export function trackWall(win, delta) {
-  const stamps = win?.visdom_wall;
-  if (!Array.isArray(stamps) || !Number.isFinite(delta?.wall)) return;
-  if (delta.kind === 'append_traces') {
-    for (const t of delta.traces || []) {
-      const st = stamps[t.index];
-      if (!st || !Array.isArray(st.n)) continue;
-      const k = Number.isInteger(t.visdom_total) ? t.visdom_total : Array.isArray(t.y) ? t.y.length : 0;
-      if (!k) continue;
-      st.n.push(st.n[st.n.length - 1] + k);
-      st.t.push(delta.wall);
-    }
-  } else if (delta.kind === 'new_trace' && delta.trace) {
-    const n = Array.isArray(delta.trace.y) ? delta.trace.y.length : 0;
-    stamps.push({ n: [n], t: [delta.wall] });
-  }
-}
-
 function is2d(trace) {
   return trace && [undefined, 'scatter', 'scattergl'].includes(trace.type) && Array.isArray(trace.y) && !trace.z;
 }

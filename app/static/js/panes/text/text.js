@@ -28,7 +28,7 @@ function mount(body, win, ctx) {
     const had = view.downloads.length;
     el.replaceChildren(sanitizedFragment(content));
     el.scrollTop = el.scrollHeight;
-    if (view.downloads.length !== had) ctx.downloadsChanged();
+    if (view.downloads.length !== had) ctx.buttonsChanged();
   }
 
   function svgSource() {
@@ -43,10 +43,10 @@ function mount(body, win, ctx) {
     update(w) {
       show(w.content);
     },
+    /** The window's text grew (winstate.js): draw it at the next frame. */
     applyDelta(delta) {
       if (delta.kind !== 'append_text') return false;
-      content += typeof delta.text === 'string' ? delta.text : String(delta.text ?? '');
-      ctx.win().content = content;
+      content = String(ctx.win().content ?? '');
       onFrame(redraw);
       return true;
     },
