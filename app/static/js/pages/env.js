@@ -6,7 +6,6 @@ import { base, compareUrl, envUrl, page } from '../lib/page.js';
 import { connect } from '../lib/socket.js';
 import { notify } from '../lib/status.js';
 import { initTheme } from '../lib/theme.js';
-import { showNotification } from '../lib/toast.js';
 import { initHoverSync } from '../panes/plot/hoversync.js';
 import { initViewControls } from '../panes/plot/viewctl.js';
 import { EnvActions } from '../topbar/envactions.js';
@@ -15,6 +14,7 @@ import { EnvSelector } from '../topbar/envselector.js';
 import { envsFromPath } from '../topbar/envtree.js';
 import { Undo } from '../topbar/undo.js';
 import { Views } from '../topbar/views.js';
+import { wireWorkspace } from '../workspace/live.js';
 import { installResizeReset } from '../workspace/resizereset.js';
 import { Workspace } from '../workspace/workspace.js';
 
@@ -108,9 +108,8 @@ window.addEventListener('popstate', (ev) => {
 const filterInput = document.getElementById('filter');
 filterInput?.addEventListener('input', () => workspace.setFilter(filterInput.value));
 
-connectionBadge(socket);
-socket.on('connect', () => {
-  // First connect and every reconnect: (re)join and resync the windows.
+/** First connect and every reconnect: (re)join and resync the windows. */
+function onConnect() {
   if (workspace.eids.length) {
     workspace.open(workspace.eids).then((ok) => {
       if (ok) document.body.dataset.loaded = workspace.eids.join('+');
@@ -121,20 +120,20 @@ socket.on('connect', () => {
     history.replaceState({ eids }, '', location.href);
     show(eids);
   }
+}
+
+connectionBadge(socket);
+wireWorkspace(socket, workspace, {
+  onConnect,
+  on: {
+    env_list: (msg) => {
+      envs = (msg?.envs || []).map(String);
+      selector.setEnvs(envs);
+      if (workspace.missing && workspace.eids.every((e) => envs.includes(e))) show(workspace.eids);
+    },
+    views: (msg) => views.setViews(msg?.views || {}),
+    undo_state: (msg) => undo.onState(msg),
+  },
 });
-socket.on('window', (msg) => workspace.onWindow(msg));
-socket.on('window_update', (msg) => workspace.onWindowUpdate(msg));
-socket.on('close', (msg) => workspace.onClose(msg));
-socket.on('layout', (msg) => workspace.onLayout(msg));
-socket.on('env_reset', (msg) => workspace.onEnvReset(msg));
-socket.on('view_settings', (msg) => workspace.onViewSettings(msg));
-socket.on('env_list', (msg) => {
-  envs = (msg?.envs || []).map(String);
-  selector.setEnvs(envs);
-  if (workspace.missing && workspace.eids.every((e) => envs.includes(e))) show(workspace.eids);
-});
-socket.on('views', (msg) => views.setViews(msg?.views || {}));
-socket.on('undo_state', (msg) => undo.onState(msg));
-socket.on('notification', (msg) => showNotification(msg));
 
 window.visdomPage = { workspace, socket, navigate };

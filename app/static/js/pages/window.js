@@ -1,11 +1,11 @@
 // Entry point of the single-window page ({base}/window/<eid>/<win>), the page a notebook
 // embeds: the env's workspace restricted to one window, which fills the page and stays
-// live (the page joins the env's room like the env page does).
+// live (the page joins the env's room and follows its messages like the env page does).
 import { connectionBadge } from '../lib/connection.js';
 import { page } from '../lib/page.js';
 import { connect } from '../lib/socket.js';
 import { notify } from '../lib/status.js';
-import { showNotification } from '../lib/toast.js';
+import { wireWorkspace } from '../workspace/live.js';
 import { Workspace } from '../workspace/workspace.js';
 
 /** A workspace that builds a pane for one window only; other windows' news is ignored. */
@@ -56,17 +56,14 @@ function showNote() {
   note.textContent = `There is no window "${win}" in env "${eid}" yet: it shows up here when it is created.`;
 }
 
-connectionBadge(socket);
-socket.on('connect', async () => {
-  // First connect and every reconnect: (re)join the env and resync the window.
+/** First connect and every reconnect: (re)join the env and resync the window. */
+async function onConnect() {
   const ok = await workspace.open([eid]);
   document.body.dataset.loaded = ok ? eid : '';
   showNote();
-});
-socket.on('window', (msg) => workspace.onWindow(msg));
-socket.on('window_update', (msg) => workspace.onWindowUpdate(msg));
-socket.on('close', (msg) => workspace.onClose(msg));
-socket.on('env_reset', (msg) => workspace.onEnvReset(msg));
-socket.on('notification', (msg) => showNotification(msg));
+}
+
+connectionBadge(socket);
+wireWorkspace(socket, workspace, { onConnect });
 
 window.visdomPage = { workspace, socket };

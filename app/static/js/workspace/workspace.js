@@ -1,7 +1,8 @@
 // The windows of the open env (or compare view): builds panes from the join ack, applies
-// live `window` / `window_update` / `close` / `layout` / `env_reset` messages in sequence
-// order (resyncing an env on a gap), persists the user's layout changes, filters by title
-// and applies views. Windows are drawn when they come near the viewport (lazy.js).
+// the live messages live.js routes to it (`window`, `window_update`, `close`, `layout`,
+// `env_reset`, `view_settings`, `experiment`) in sequence order (resyncing an env on a
+// gap), persists the user's layout changes, filters by title and applies views. Windows
+// are drawn when they come near the viewport (lazy.js).
 import { request } from '../lib/socket.js';
 import { loadPlotly } from '../panes/plot/plot.js';
 import { setViewSettings } from '../panes/plot/viewctl.js';
@@ -210,6 +211,7 @@ export class Workspace {
       this.resync();
       return;
     }
+    if (apply === numberedOnly) return; // counted, nothing to show
     if (this.compare) this.resyncSoon(); // merged windows: rebuilt from a new snapshot
     else apply.call(this, msg);
   }
@@ -236,6 +238,11 @@ export class Workspace {
 
   onEnvReset(msg) {
     this.receive(this.resync, msg);
+  }
+
+  /** An experiment log (the runs page reads those): numbered, nothing to draw here. */
+  onExperiment(msg) {
+    this.receive(numberedOnly, msg);
   }
 
   applyWindow(msg) {
@@ -430,6 +437,9 @@ export class Workspace {
     this.persist(this.grid.pack(entries));
   }
 }
+
+/** The `apply` of a message that only advances the env's sequence number. */
+function numberedOnly() {}
 
 /** Compare layouts by position and size only. */
 function layoutKey(l) {
