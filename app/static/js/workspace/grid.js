@@ -1,15 +1,13 @@
-// The window grid: gridstack with upstream's units (100 columns; a row is 5 px plus a
-// 10 px gutter), so the `reload` layout items of upstream env files place windows the same.
+// The window grid: gridstack with upstream's units (layout.js), so the `reload` layout
+// items of upstream env files place windows the same.
 // gridstack-all.js (UMD, loaded as a classic script) defines the GridStack class globally.
 // Below 700 px of width the stylesheet stacks the windows in one column (in reading
 // order, full width); the grid's own layout is left as it is, so nothing is saved.
 import { paneType } from '../panes/registry.js';
+import { COLUMNS, MARGIN_PX, packRows, ROW_PX } from './layout.js';
 
 const GridStack = window.GridStack?.GridStack || window.GridStack;
 
-export const COLUMNS = 100;
-export const ROW_PX = 15;
-const MARGIN_PX = 5;
 const BAR_PX = 26;
 const TITLE_MIN_PX = 56; // what a title bar keeps for the title beside its buttons
 const BAR_PAD_PX = 14; // the title bar's padding and the window's border
@@ -159,20 +157,7 @@ export class Grid {
 
   /** Lay items out left to right, row by row, in the given order with the given sizes. */
   pack(entries) {
-    let x = 0;
-    let y = 0;
-    let rowH = 0;
-    const placed = [];
-    for (const { el, w, h } of entries) {
-      if (x + w > COLUMNS) {
-        x = 0;
-        y += rowH;
-        rowH = 0;
-      }
-      placed.push({ el, layout: { x, y, w, h } });
-      x += w;
-      rowH = Math.max(rowH, h);
-    }
+    const placed = packRows(entries).map((layout, i) => ({ el: entries[i].el, layout }));
     this.silently(() => {
       this.gs.batchUpdate();
       // Move everything out of the way first so that gridstack does not push items around.
