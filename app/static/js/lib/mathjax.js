@@ -26,7 +26,7 @@ export function hasTex(layout) {
 }
 
 /** Load MathJax once, configured the way plotly.js expects (SVG output, no page typesetting). */
-export function loadMathJax() {
+function loadMathJax() {
   if (window.MathJax?.version) return Promise.resolve(window.MathJax);
   loading ||= new Promise((resolve, reject) => {
     window.MathJax = {

@@ -15,11 +15,6 @@ export function sanitizedFragment(html) {
   return DOMPurify.sanitize(html, CONFIG);
 }
 
-/** Replace el's children with the sanitized `html`. */
-export function setSanitizedHTML(el, html) {
-  el.replaceChildren(sanitizedFragment(html));
-}
-
 /** The sanitized `html` as a string (for files the user downloads). */
 export function sanitizedHTML(html) {
   const box = document.createElement('div');

@@ -1,6 +1,6 @@
 // Shared SVG helpers for the panes that draw their own SVG (network, embeddings).
 
-export const NS = 'http://www.w3.org/2000/svg';
+const NS = 'http://www.w3.org/2000/svg';
 
 /** The categorical palette shared by node groups and embedding labels. */
 export const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2',

@@ -17,7 +17,7 @@ const AXIS = {
 const SCENE_AXIS = { ...AXIS, backgroundcolor: '#1c2026', showbackground: false };
 
 /** The plotly template of dark mode (templates fill in only what a window's layout leaves unset). */
-export const DARK_TEMPLATE = {
+const DARK_TEMPLATE = {
   layout: {
     paper_bgcolor: '#1c2026',
     plot_bgcolor: '#1c2026',
@@ -32,7 +32,7 @@ export const DARK_TEMPLATE = {
 };
 
 /** The stored choice: 'system', 'light' or 'dark'. */
-export function themeChoice() {
+function themeChoice() {
   if (chosen) return chosen;
   let value = null;
   try {
@@ -44,7 +44,7 @@ export function themeChoice() {
 }
 
 /** The theme in force: 'dark' or 'light'. */
-export function currentTheme() {
+function currentTheme() {
   const choice = themeChoice();
   if (choice !== 'system') return choice;
   return system?.matches ? 'dark' : 'light';

@@ -18,7 +18,7 @@ function container() {
 }
 
 /** The level of a toast: info, success, warning or error (anything else is info). */
-export function level(value) {
+function level(value) {
   return Object.hasOwn(DURATION_MS, value) ? value : 'info';
 }
 

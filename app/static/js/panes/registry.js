@@ -19,7 +19,7 @@ import unknown from './unknown.js';
 
 const registry = new Map();
 
-export function register(mod, ...aliases) {
+function register(mod, ...aliases) {
   registry.set(mod.type, mod);
   for (const alias of aliases) registry.set(alias, mod);
 }

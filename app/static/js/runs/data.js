@@ -33,7 +33,7 @@ export function summarize({ eid, experiment }) {
   };
 }
 
-export const AGGREGATES = ['last', 'min', 'max'];
+const AGGREGATES = ['last', 'min', 'max'];
 
 /** The keys found in `field` ('params', 'tags' or 'metrics') of any run, in first-seen order. */
 export function keysOf(runs, field) {
@@ -50,7 +50,7 @@ export function keysOf(runs, field) {
   return keys;
 }
 
-export function tagsText(run) {
+function tagsText(run) {
   return Object.entries(run.tags)
     .map(([k, v]) => (v === '' || v == null ? k : `${k}=${text(v)}`))
     .join(', ');

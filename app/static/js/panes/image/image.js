@@ -10,7 +10,7 @@ const SMALL_PX = 200; // a smaller image is shown scaled up by a whole factor to
 const DRAG_PX = 3; // a press that moves less than this is a click, not a pan
 
 /** The download format of an image source: 'jpeg' for JPEG data or files, else 'png'. */
-export function imageFormat(src) {
+function imageFormat(src) {
   const s = typeof src === 'string' ? src : '';
   return /^data:image\/jpe?g[;,]/i.test(s) || /\.jpe?g(\?|#|$)/i.test(s) ? 'jpeg' : 'png';
 }

@@ -5,7 +5,7 @@ import { COLORS, svgEl } from '../../lib/svg.js';
 const SIZE = 1000;
 
 /** Fruchterman-Reingold positions in [0, SIZE]^2 for n nodes and index pairs. */
-export function forceLayout(n, links, iterations = 200) {
+function forceLayout(n, links, iterations = 200) {
   const pos = Array.from({ length: n }, (_, i) => {
     const a = (2 * Math.PI * i) / Math.max(n, 1);
     return { x: SIZE / 2 + (SIZE / 3) * Math.cos(a), y: SIZE / 2 + (SIZE / 3) * Math.sin(a) };

@@ -4,7 +4,7 @@
 // kept in the window's layout so that a redraw keeps them.
 import { applyWindow } from '../../workspace/winstate.js';
 
-export const DRAW_BUTTONS = [
+const DRAW_BUTTONS = [
   'drawline',
   'drawopenpath',
   'drawclosedpath',

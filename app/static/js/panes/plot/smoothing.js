@@ -48,7 +48,7 @@ export function robustRange(values, log = false) {
 }
 
 /** The time (unix s) at which raw point `i` arrived: stamps {n: [...], t: [...]}. */
-export function stampAt(stamps, i) {
+function stampAt(stamps, i) {
   const { n, t } = stamps;
   let lo = 0;
   let hi = n.length - 1;

@@ -4,6 +4,7 @@
 // (`update_view` -> `view_settings`), so a reload or a shared URL shows the same view.
 // Everything is computed on the drawn points (decimated curves included): the raw traces
 // stay as plot.js draws them, faded or hidden, and derived traces are drawn on top.
+import { downloadURL } from '../../lib/download.js';
 import { url } from '../../lib/page.js';
 import { drawnTimes, ema, robustRange } from './smoothing.js';
 
@@ -46,7 +47,7 @@ export function setViewSettings(eid, settings) {
 }
 
 /** The settings in force for window `win`: its own, else the env's, else the defaults. */
-export function effective(win) {
+function effective(win) {
   const own = state.windows[win] || {};
   const pick = (key, dflt) => own[key] ?? state.env[key] ?? dflt;
   return {
@@ -311,12 +312,7 @@ export function plotViewControls(gd, body, ctx, hooks) {
     const eid = ctx.eid?.();
     if (!eid) return;
     const path = `/api/window_data/${encodeURIComponent(eid)}/${encodeURIComponent(winId())}?format=${format}`;
-    const a = document.createElement('a');
-    a.href = url(path);
-    a.download = `${(ctx.title() || 'plot').replace(/[^\w-]+/g, '_')}.${format}`;
-    document.body.append(a);
-    a.click();
-    a.remove();
+    downloadURL(url(path), `${(ctx.title() || 'plot').replace(/[^\w-]+/g, '_')}.${format}`);
   }
 
   return {

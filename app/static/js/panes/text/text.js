@@ -6,7 +6,7 @@ import { sanitizedFragment, sanitizedHTML } from '../../lib/sanitize.js';
 import { cancelFrame, onFrame } from '../../workspace/frames.js';
 
 /** A standalone HTML document of a text window (the content as stored, sanitized again on open). */
-export function htmlDocument(title, content) {
+function htmlDocument(title, content) {
   const t = document.createElement('title');
   t.textContent = String(title ?? '');
   return `<!doctype html>\n<html><head><meta charset="utf-8">${t.outerHTML}</head>\n<body>\n${sanitizedHTML(content)}\n</body></html>\n`;
