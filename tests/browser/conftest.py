@@ -137,11 +137,14 @@ class UI:
         return self.page
 
     def module(self, module, body, arg=None):
-        """Import static/js/<module> (next to main.js) in the page and run `body` with it as `m`."""
+        """Import static/js/<module> (e.g. "workspace/seq.js") in the page; run `body` with it as `m`.
+
+        The page's entry module is static/js/pages/<page>.js: `module` is resolved from js/.
+        """
         src = (
             "async (arg) => {"
-            " const main = document.querySelector('script[type=module]').src;"
-            f" const m = await import(new URL('{module}', main));"
+            " const entry = document.querySelector('script[type=module]').src;"
+            f" const m = await import(new URL('../{module}', entry));"
             f" {body} }}"
         )
         return self.page.evaluate(src, arg)

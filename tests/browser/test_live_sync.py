@@ -45,7 +45,7 @@ def test_sequencer_classifies_messages(ui):
     ui.text("sync_mod", "T", "x")
     ui.open("/env/sync_mod")
     got = ui.module(
-        "seq.js",
+        "workspace/seq.js",
         "const s = new m.Sequencer(); s.reset({a: 3});"
         " return [s.accept('a', 3), s.accept('a', 2), s.accept('a', 4), s.accept('a', 6),"
         " s.accept('a', 5), s.accept('a', undefined), s.get('a'),"
@@ -53,7 +53,7 @@ def test_sequencer_classifies_messages(ui):
     )
     assert got == ["stale", "stale", "apply", "gap", "apply", "apply", 5, "apply", "apply", "gap"]
     acks = ui.module(
-        "seq.js",
+        "workspace/seq.js",
         "return [m.ackSeqs({eid: 'e', seq: 4}, ['e']), m.ackSeqs({seqs: {a: 1, b: 2}}, ['a', 'b']),"
         " m.ackSeqs({eid: 'e', windows: []}, ['e'])];",
     )
@@ -77,7 +77,7 @@ def test_merge_deltas_keeps_order_and_alignment(ui):
         {"kind": "new_trace", "trace": {"name": "n", "x": [0], "y": [0]}},
         {"kind": "append_traces", "traces": [{"index": 2, "x": [5], "y": [50]}]},
     ]
-    ops = ui.module("panes/plotdelta.js", "return m.mergeDeltas(arg);", deltas)
+    ops = ui.module("panes/plot/delta.js", "return m.mergeDeltas(arg);", deltas)
     assert [op["kind"] for op in ops] == ["append_traces", "new_trace", "append_traces"]
     assert ops[0]["traces"] == [
         # text padded with nulls where a delta had none, so it stays aligned with x and y
@@ -87,7 +87,7 @@ def test_merge_deltas_keeps_order_and_alignment(ui):
     assert ops[0]["layout"] == {"title": "t1"}
     assert ops[2]["traces"] == [{"index": 2, "x": [5], "y": [50]}]
     groups = ui.module(
-        "panes/plotdelta.js",
+        "panes/plot/delta.js",
         "return m.extendGroups(arg, [{x: [], y: []}, {x: [], y: [], text: []}]);",
         [{"index": 0, "x": [1], "y": [2]}, {"index": 1, "x": [3], "y": [4], "text": ["t"]}],
     )

@@ -409,7 +409,7 @@ def test_pure_functions(ui):
         {"title": "costs $5"},
         {"xaxis": {"title": "5$ and 6"}},
     ]
-    assert ui.module("mathjax.js", has_tex, layouts) == [
+    assert ui.module("lib/mathjax.js", has_tex, layouts) == [
         False,
         True,
         True,
@@ -419,7 +419,7 @@ def test_pure_functions(ui):
         False,
     ]
     sizes = ui.module(
-        "panes/image.js",
+        "panes/image/image.js",
         "return arg.map((w) => m.displaySize(w));",
         [
             {"width": 28, "height": 28},
@@ -435,7 +435,7 @@ def test_pure_functions(ui):
         None,
     ]
     scales = ui.module(
-        "panes/image.js",
+        "panes/image/image.js",
         "return arg.map((a) => m.fitScale(...a));",
         [[28, 28, 250, 300], [100, 50, 80, 100], [10, 10, 10, 10]],
     )

@@ -10,11 +10,11 @@ def page(ui):
 
 
 def run(page, module, body, arg=None):
-    """Import static/js/<module> (next to main.js) and run `body` with it as `m`."""
+    """Import static/js/<module> (e.g. "topbar/envtree.js") and run `body` with it as `m`."""
     src = (
         "async (arg) => {"
-        " const main = document.querySelector('script[type=module]').src;"
-        f" const m = await import(new URL('{module}', main));"
+        " const entry = document.querySelector('script[type=module]').src;"
+        f" const m = await import(new URL('../{module}', entry));"
         f" {body} }}"
     )
     return page.evaluate(src, arg)
@@ -22,14 +22,14 @@ def run(page, module, body, arg=None):
 
 def test_env_tree_groups_by_first_underscore(page):
     envs = ["main", "exp_b", "exp_a_long", "exp", "solo_x", "z"]
-    tree = run(page, "envtree.js", "return m.buildTree(arg);", envs)
+    tree = run(page, "topbar/envtree.js", "return m.buildTree(arg);", envs)
     assert tree == [
         {"root": "exp", "isEnv": True, "children": ["exp_a_long", "exp_b"]},
         {"root": "main", "isEnv": True, "children": []},
         {"root": "solo", "isEnv": False, "children": ["solo_x"]},
         {"root": "z", "isEnv": True, "children": []},
     ]
-    found = run(page, "envtree.js", "return m.buildTree(arg, 'LONG');", envs)
+    found = run(page, "topbar/envtree.js", "return m.buildTree(arg, 'LONG');", envs)
     assert found == [{"root": "exp", "isEnv": True, "children": ["exp_a_long"]}]
 
 
@@ -40,14 +40,14 @@ def test_env_paths(page):
         "/": None,
     }
     for path, want in cases.items():
-        assert run(page, "envtree.js", "return m.envsFromPath(arg);", path) == want
+        assert run(page, "topbar/envtree.js", "return m.envsFromPath(arg);", path) == want
 
 
 def test_lasso_polygon_test(page):
     square = [[0, 0], [10, 0], [10, 10], [0, 10]]
     got = run(
         page,
-        "panes/embeddings.js",
+        "panes/embeddings/embeddings.js",
         "return arg.pts.map(p => m.inside(p, arg.poly));",
         {"poly": square, "pts": [[5, 5], [11, 5], [-1, -1], [9.9, 0.1]]},
     )
@@ -57,7 +57,7 @@ def test_lasso_polygon_test(page):
 def test_plotly_title_compat(page):
     layout = {"title": "t", "xaxis": {"title": "x"}, "scene": {"zaxis": {"title": "z"}}}
     body = "const out = m.layoutForPlotly(arg); return [out, arg];"
-    got, original = run(page, "panes/plotcompat.js", body, layout)
+    got, original = run(page, "panes/plot/compat.js", body, layout)
     assert got["title"] == {"text": "t"}
     assert got["xaxis"]["title"] == {"text": "x"}
     assert got["scene"]["zaxis"]["title"] == {"text": "z"}

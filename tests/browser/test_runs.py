@@ -223,7 +223,7 @@ def test_summaries_skip_non_numbers_and_empty_cells_sort_last(ui, runs):
         " return {loss: runs[0].metrics.loss, asc: by('param:lr', 'asc'),"
         " desc: by('param:lr', 'desc'), ids: cols.map(c => c.id)};"
     )
-    out = ui.module("runsdata.js", body, records)
+    out = ui.module("runs/data.js", body, records)
     assert out["loss"] == {"last": 1, "min": 1, "max": 3, "step": 3, "count": 4}
     assert out["asc"] == ["c", "a", "b"]
     assert out["desc"] == ["a", "c", "b"]  # the run without lr stays last both ways

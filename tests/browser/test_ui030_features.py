@@ -50,7 +50,7 @@ def test_server_notification_and_click_to_dismiss(ui):
     ui.text("f_t2", "T", "x")
     page = ui.open("/env/f_t2")
     page.evaluate(
-        "import(new URL('toast.js', document.querySelector('script[type=module]').src))"
+        "import(new URL('../lib/toast.js', document.querySelector('script[type=module]').src))"
         ".then(m => m.showNotification({level: 'warning', message: '<b>careful</b>'}))"
     )
     toast = page.locator("#toasts .toast")

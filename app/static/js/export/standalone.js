@@ -2,10 +2,7 @@
 // <script id="export-data"> with the page's own pane modules, read-only, laid out as the
 // env's saved layout has them. The server inlines this module and its imports (data: URLs).
 import { paneType } from '../panes/registry.js';
-
-const COLUMNS = 100;
-const ROW_PX = 15;
-const MARGIN_PX = 5;
+import { MARGIN_PX, packRows, ROW_PX } from '../workspace/layout.js';
 
 function readData() {
   try {
@@ -17,7 +14,7 @@ function readData() {
 }
 
 /** Place windows: their saved layout where there is one, then the rest row by row below. */
-export function placeAll(windows, reload) {
+function placeAll(windows, reload) {
   const placed = [];
   let bottom = 0;
   const rest = [];
@@ -28,20 +25,11 @@ export function placeAll(windows, reload) {
       bottom = Math.max(bottom, l.y + l.h);
     } else rest.push(win);
   }
-  let x = 0;
-  let y = bottom;
-  let rowH = 0;
-  for (const win of rest) {
+  const sizes = rest.map((win) => {
     const [w, h] = paneType(win.type).size;
-    if (x + w > COLUMNS) {
-      x = 0;
-      y += rowH;
-      rowH = 0;
-    }
-    placed.push({ win, x, y, w, h });
-    x += w;
-    rowH = Math.max(rowH, h);
-  }
+    return { w, h };
+  });
+  packRows(sizes, bottom).forEach((layout, i) => placed.push({ win: rest[i], ...layout }));
   return placed;
 }
 

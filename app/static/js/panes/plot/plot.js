@@ -1,0 +1,233 @@
+// Plot windows: plotly.js (2-D, 3-D, webgl traces). Appends extend traces in place, merged
+// per animation frame (delta.js). NaN and ±Inf reach the page as null: plotly draws
+// null points as gaps and null heatmap cells blank.
+import { fileName } from '../../lib/download.js';
+import { texReady } from '../../lib/mathjax.js';
+import { url } from '../../lib/page.js';
+import { themedLayout, themeUpdate } from '../../lib/theme.js';
+import { cancelFrame, onFrame } from '../../workspace/frames.js';
+import { fixTrace, layoutForPlotly } from './compat.js';
+import { decimation } from './decimated.js';
+import { extendGroups, mergeDeltas } from './delta.js';
+import { watchHover } from './hoversync.js';
+import { plotConfig, watchShapes } from './shapes.js';
+import { plotViewControls } from './viewctl.js';
+
+let Plotly = window.Plotly;
+let loading = null;
+
+/** Load plotly.js (4.8 MB) on first use, so pages without plots never wait for it. */
+export function loadPlotly() {
+  if (Plotly) return Promise.resolve(Plotly);
+  loading ||= new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = url('/vendor/plotly.min.js');
+    script.addEventListener('load', () => {
+      Plotly = window.Plotly;
+      resolve(Plotly);
+    });
+    script.addEventListener('error', () => {
+      loading = null;
+      script.remove();
+      reject(new Error('could not load plotly.js from the server'));
+    });
+    document.head.append(script);
+  });
+  return loading;
+}
+const CONFIG = { displaylogo: false, responsive: false, showSendToCloud: false };
+
+/** The stored layout, fitted to the pane (size comes from the pane, not the layout). */
+function paneLayout(layout) {
+  const out = layoutForPlotly(layout);
+  delete out.width;
+  delete out.height;
+  out.autosize = true;
+  return out;
+}
+
+function mount(body, win, ctx) {
+  const gd = document.createElement('div');
+  gd.className = 'plot-pane';
+  body.append(gd);
+  let drawn = loadPlotly();
+  let alive = true;
+  // Deltas accepted but not drawn yet (in sequence order), and the number of traces the
+  // plot will have once they are drawn (an append may target a trace added just before).
+  let pending = [];
+  let traces = 0;
+  let flushJob = null; // the draw of the pending deltas waiting in the chain, if any
+  // Smoothing, axes, outliers, CSV/JSON (viewctl.js): drawn on top of the drawn points.
+  const viewer = plotViewControls(gd, body, ctx, { plotly: () => Plotly, queue: (fn) => queue(fn) });
+  // Big traces arrive decimated; zooms read the visible range (decimated.js).
+  const decim = decimation(gd, body, ctx, {
+    plotly: () => Plotly,
+    queue: (fn) => queue(fn),
+    drawPending: () => drawPending(),
+    redrawn: () => viewer.apply(),
+    ignoreZoom: () => viewer.ignoreZoom(),
+  });
+
+  function draw(w, react) {
+    const content = w.content || {};
+    const data = Array.isArray(content.data) ? content.data.filter(Boolean) : [];
+    content.data = data;
+    data.forEach(fixTrace);
+    // A full window holds every change before it: drop the deltas not drawn yet.
+    pending = [];
+    traces = data.length;
+    flushJob = null;
+    cancelFrame(flush);
+    decim.reset(w);
+    const layout = themedLayout(paneLayout(content.layout));
+    drawn = drawn
+      .then(() => texReady(layout))
+      .then(() => {
+        if (!alive) return null;
+        const config = plotConfig(CONFIG, ctx);
+        if (react && gd._fullLayout) return Plotly.react(gd, data, layout, config);
+        return Plotly.newPlot(gd, data, layout, config).then(watched);
+      })
+      .then(() => alive && decim.drawn())
+      .then(() => alive && viewer.apply())
+      .catch(report);
+  }
+
+  /** Listeners a new plot needs (newPlot purges the old ones). */
+  function watched() {
+    watchShapes(gd, ctx);
+    watchHover(gd);
+  }
+
+  /** The page switched between light and dark: restyle the drawn plot. */
+  function retheme() {
+    const update = themeUpdate(ctx.win().content?.layout);
+    if (update) queue(() => gd._fullLayout && Plotly.relayout(gd, update));
+  }
+  window.addEventListener('visdom:theme', retheme);
+
+  function report(err) {
+    console.error(`plot ${ctx.win().id}:`, err);
+    gd.textContent = `This plot could not be drawn: ${err.message || err}`;
+  }
+
+  function queue(fn) {
+    drawn = drawn.then(() => (alive ? fn() : null)).catch(report);
+  }
+
+  function relayout(layout) {
+    if (layout && Object.keys(layout).length) return Plotly.relayout(gd, layoutForPlotly(layout));
+    return null;
+  }
+
+  /** At the next frame, draw every pending delta in one go (after any draw in progress). */
+  function flush() {
+    if (flushJob) return;
+    const job = {};
+    flushJob = job;
+    queue(async () => {
+      if (flushJob !== job) return; // a full redraw came in between and replaced it
+      flushJob = null;
+      await drawPending();
+    });
+  }
+
+  /** Draw every pending delta now (inside the chain). */
+  async function drawPending() {
+    // Taken now, not when the frame came: deltas that arrived meanwhile join this draw.
+    const ops = mergeDeltas(pending);
+    pending = [];
+    if (!ops.length) return;
+    // Derived traces sit after the server's: take them off before a trace is added.
+    if (ops.some((op) => op.kind !== 'append_traces')) await viewer.strip();
+    for (const op of ops) {
+      if (op.kind === 'append_traces') {
+        for (const g of extendGroups(op.traces, gd.data)) {
+          await Plotly.extendTraces(gd, g.update, g.indices);
+        }
+      } else await Plotly.addTraces(gd, fixTrace(op.trace));
+      await relayout(op.layout);
+    }
+    decim.extended();
+    await viewer.apply();
+  }
+
+  function accept(delta) {
+    pending.push(delta);
+    decim.accepted(delta);
+    // A hidden tab draws nothing: keep the queue short by merging it as it grows.
+    if (pending.length > 256) pending = mergeDeltas(pending);
+    onFrame(flush);
+    return true;
+  }
+
+  const view = {
+    downloads: ['svg', 'png'],
+    /** Plotly draws the window's own trace objects: its extends grow them (winstate.js). */
+    extendsContent: true,
+    /** Title bar buttons besides the downloads (pane.js): the view controls. */
+    titleButtons: (make) => [viewer.button(make)],
+    /** Settles once every draw asked for so far is done (the page draws windows in turn). */
+    get ready() {
+      return drawn;
+    },
+    update(w) {
+      draw(w, true);
+    },
+    applyDelta(delta) {
+      if (delta.kind === 'append_traces') {
+        const bad = (t) => !t || !Number.isInteger(t.index) || t.index < 0 || t.index >= traces;
+        if (!Array.isArray(delta.traces) || delta.traces.some(bad)) return false;
+        return accept(delta);
+      }
+      if (delta.kind === 'new_trace' && delta.trace && typeof delta.trace === 'object') {
+        traces += 1;
+        return accept(delta);
+      }
+      return false;
+    },
+    resize() {
+      if (gd.offsetParent === null || !gd._fullLayout) return;
+      queue(async () => {
+        if (fits(gd)) return;
+        await Plotly.Plots.resize(gd);
+        decim.resized();
+      });
+    },
+    download(format) {
+      queue(() =>
+        // A decimated plot's picture carries the label: it is not every point.
+        Plotly.downloadImage(decim.imageSource(), {
+          format,
+          filename: fileName(ctx.title(), format).replace(/\.\w+$/, ''),
+          width: gd.clientWidth || 700,
+          height: gd.clientHeight || 450,
+        }),
+      );
+    },
+    destroy() {
+      alive = false;
+      window.removeEventListener('visdom:theme', retheme);
+      pending = [];
+      decim.destroy();
+      viewer.destroy();
+      cancelFrame(flush);
+      try {
+        Plotly.purge(gd);
+      } catch (_) {
+        /* already gone */
+      }
+    },
+  };
+  draw(win, false);
+  return view;
+}
+
+/** Whether a drawn plot already has its element's size (then a resize is no work at all). */
+function fits(gd) {
+  const { width, height } = gd._fullLayout || {};
+  const box = gd.getBoundingClientRect();
+  return Math.abs(width - box.width) < 1 && Math.abs(height - box.height) < 1;
+}
+
+export default { type: 'plot', size: [30, 24], mount };
