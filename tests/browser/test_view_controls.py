@@ -93,6 +93,20 @@ def test_log_axes_and_ignore_outliers(ui):
     assert 5 <= top < 100  # the 1e6 spike is outside the range, the rest inside
 
 
+def test_log_y_survives_the_script_redrawing_the_window(ui):
+    """A full `window` message (the script sends the plot again) keeps the view settings."""
+    ui.line("vc_redraw", "w", list(range(1, 11)), [float(i * i) for i in range(1, 11)])
+    ui.open("/env/vc_redraw")
+    panel = open_panel(ui, "w")
+    panel.get_by_label("Log y").check()
+    ui.wait(f"{gd('w')}.layout.yaxis.type === 'log'")
+    ui.line("vc_redraw", "w", list(range(1, 21)), [float(i * i) for i in range(1, 21)])
+    ui.wait(f"{gd('w')}.data[0].y.length === 20")
+    ui.wait(f"{gd('w')}._fullLayout.yaxis.type === 'log'")
+    time.sleep(0.3)  # nothing later puts it back to linear
+    assert ui.page.evaluate(f"{gd('w')}._fullLayout.yaxis.type") == "log"
+
+
 def test_x_axis_switches_to_wall_and_relative_time(ui):
     ui.line("vc_time", "w", [0, 1], [1.0, 2.0])
     time.sleep(1.2)

@@ -89,7 +89,11 @@ function mount(body, win, ctx) {
         return Plotly.newPlot(gd, data, layout, config).then(watched);
       })
       .then(() => alive && decim.drawn())
-      .then(() => alive && viewer.apply())
+      .then(() => {
+        if (!alive) return null;
+        viewer.redrawn();
+        return viewer.apply();
+      })
       .catch(report);
   }
 

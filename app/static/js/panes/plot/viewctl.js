@@ -73,6 +73,9 @@ function change(win, view, local = false) {
   else send();
 }
 
+// What a plot drawn from its stored layout shows (no view setting applied).
+const DEFAULT_VIEW = { log_x: false, log_y: false, outliers: false };
+
 function is2d(trace) {
   return trace && [undefined, 'scatter', 'scattergl'].includes(trace.type) && Array.isArray(trace.y) && !trace.z;
 }
@@ -318,6 +321,11 @@ export function plotViewControls(gd, body, ctx, hooks) {
   return {
     apply,
     strip,
+    /** A full redraw put the stored layout back: the next apply() re-applies the axes. */
+    redrawn() {
+      mode = 'step';
+      lastLayout = layoutKey(DEFAULT_VIEW);
+    },
     /** True while x is not the step: a zoom then magnifies the drawn points (no re-read). */
     ignoreZoom: () => mode !== 'step',
     /** The title bar button that opens the panel. */
