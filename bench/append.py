@@ -23,7 +23,7 @@ import requests
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)  # run as a script from anywhere
 
-from app.testing import ServerProcess, free_port  # noqa: E402
+from tests.support.server import ServerProcess, free_port  # noqa: E402
 
 SIZES = (0, 1_000, 10_000, 100_000)
 

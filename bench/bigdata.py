@@ -5,7 +5,7 @@
     .venv/bin/python bench/bigdata.py --no-upstream
 
 Writes go through the real upstream client (.venv-upstream, or $VISDOM_UPSTREAM_PYTHON) to
-a fresh server per part: ours (app.testing.ServerProcess) and upstream's own. The page
+a fresh server per part: ours (tests/support/server.py ServerProcess) and upstream's own. The page
 figures come from Debian's Chromium driven by Playwright: times are the page's own
 performance.now() (from navigation start) when a condition first held, polled every
 ~20 ms; bytes are what Chromium's network layer saw for the page: HTTP responses plus
@@ -29,7 +29,8 @@ sys.path.insert(0, HERE)
 
 import append as append_bench  # noqa: E402  (bench/append.py: single-point appends)
 
-from app.testing import CHROMIUM, CHROMIUM_ARGS, ServerProcess  # noqa: E402
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.support.server import ServerProcess  # noqa: E402
 
 ENV = "bench"
 BIG = "big"

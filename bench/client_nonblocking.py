@@ -16,7 +16,7 @@ import requests
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from app.testing import ServerProcess  # noqa: E402
+from tests.support.server import ServerProcess  # noqa: E402
 from visdom_client import Visdom  # noqa: E402
 
 

@@ -29,7 +29,7 @@ sys.path.insert(0, ROOT)
 
 from cluster import NGINX, NGINX_MAIN, TEMPLATE, Cluster, render_nginx, wait_http  # noqa: E402
 
-from app.testing import ServerProcess, free_port  # noqa: E402
+from tests.support.server import ServerProcess, free_port  # noqa: E402
 
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 TICK = os.sysconf("SC_CLK_TCK")

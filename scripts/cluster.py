@@ -26,7 +26,7 @@ import requests
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from app.testing import ServerProcess, free_port  # noqa: E402
+from tests.support.server import ServerProcess, free_port  # noqa: E402
 
 TEMPLATE = os.path.join(ROOT, "deploy", "nginx-visdom.conf")
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"

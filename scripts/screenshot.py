@@ -23,7 +23,8 @@ from PIL import Image
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)  # run as a script from anywhere
 
-from app.testing import CHROMIUM, CHROMIUM_ARGS, ServerProcess  # noqa: E402
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.support.server import ServerProcess  # noqa: E402
 
 ENV = "demo_run"
 

@@ -1,24 +1,38 @@
-"""Shared fixtures: a real server process on a free port with a temporary env path."""
+"""Fixtures every folder may use: in-process apps on temporary paths, live server processes
+(server_factory, live_server, login_server) and one headless Chromium per session.
+
+The helpers behind them live in tests/support (see its __init__); the names tests imported
+from here before it existed (ROOT, LiveServer, free_port, login_env, FAST_HASH) still work.
+"""
 
 import os
 import tempfile
 
 import pytest
 
-from app.testing import ROOT, ServerProcess, free_port
+from tests.support.chromium import launch_chromium, require_chromium
+from tests.support.server import FAST_HASH, ROOT, ServerProcess, free_port, login_env
 
 LiveServer = ServerProcess
-__all__ = ["ROOT", "LiveServer", "free_port"]  # imported by the test modules
+__all__ = ["FAST_HASH", "ROOT", "LiveServer", "free_port", "login_env"]
+
+# The suite's own switches (never app settings): clean_environ leaves them in place.
+SUITE_VARIABLES = (
+    "VISDOM_UPSTREAM_PYTHON",
+    "VISDOM_UPSTREAM3_PYTHON",
+    "VISDOM_REQUIRE_UPSTREAM3",
+    "VISDOM_REQUIRE_BROWSER",
+    "VISDOM_REQUIRE_REDIS",
+    "VISDOM_CHROMIUM",
+    "VISDOM_FUZZ",
+)
 
 
 @pytest.fixture
 def clean_environ(monkeypatch):
     """Keep the developer's VISDOM_* settings out of a test (the suite's own switches stay)."""
     for name in list(os.environ):
-        if name.startswith("VISDOM_") and name not in (
-            "VISDOM_UPSTREAM_PYTHON",
-            "VISDOM_REQUIRE_BROWSER",
-        ):
+        if name.startswith("VISDOM_") and name not in SUITE_VARIABLES:
             monkeypatch.delenv(name)
 
 
@@ -54,22 +68,6 @@ def make_app(tmp_path, env_path, clean_environ):
         app.extensions["visdom_store"].close()
 
 
-# A cheap password hash for tests (production uses werkzeug's scrypt default).
-FAST_HASH = {"VISDOM_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
-
-
-def login_env(tmp_path, password="s3cret", **extra):
-    """Environment for a `-enable_login` server whose only account is alice/`password`."""
-    return {
-        "VISDOM_INSTANCE_PATH": str(tmp_path / "instance"),
-        "VISDOM_USE_ENV_CREDENTIALS": "1",
-        "VISDOM_USERNAME": "alice",
-        "VISDOM_PASSWORD": password,
-        **FAST_HASH,
-        **extra,
-    }
-
-
 @pytest.fixture
 def login_server(server_factory, tmp_path):
     """A live server with login on and the account alice/s3cret."""
@@ -90,7 +88,7 @@ def server_factory(env_dir):
     started = []
 
     def start(*args, env=None, base_url="", env_path=None):
-        srv = LiveServer(env_path or env_dir, args, env=env, base_url=base_url)
+        srv = ServerProcess(env_path or env_dir, args, env=env, base_url=base_url)
         started.append(srv)
         return srv.start()
 
@@ -106,18 +104,11 @@ def live_server(server_factory):
 
 @pytest.fixture(scope="session")
 def browser():
-    """Launch Debian's Chromium once for the whole session (browser and cluster tests)."""
-    from app.testing import CHROMIUM, CHROMIUM_ARGS
-
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("VISDOM_REQUIRE_BROWSER") == "1":
-            pytest.fail(
-                f"Chromium is required (VISDOM_REQUIRE_BROWSER=1) but {CHROMIUM} is missing"
-            )
-        pytest.skip(f"Chromium not found at {CHROMIUM} (run `make chromium`)")
+    """Launch Debian's Chromium once for the whole session (browser, cluster, wheel tests)."""
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        b = launch_chromium(pw)
         yield b
         b.close()

@@ -1,62 +1,19 @@
-"""Fixtures for the HTTP API tests: an app on temporary paths and a raw-JSON poster."""
+"""Fixtures for the HTTP API tests: the in-process app fixtures (tests/support/app_fixtures.py),
+and what only these tests use: a snapshot of everything stored, the JSON error checker."""
 
 import json
 import os
 
 import pytest
 
-
-@pytest.fixture(autouse=True)
-def _no_developer_settings(clean_environ):
-    """Keep the developer's VISDOM_* variables out of the tests."""
-
-
-@pytest.fixture
-def app(make_app):
-    return make_app()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def store(app):
-    return app.extensions["visdom_store"]
-
-
-@pytest.fixture
-def post(client):
-    """POST a body as raw text with no JSON content type, like the upstream client."""
-
-    def send(path, body=None, **kwargs):
-        data = body if isinstance(body, (str, bytes)) else json.dumps(body or {})
-        return client.post(path, data=data, **kwargs)
-
-    return send
-
-
-@pytest.fixture
-def plot(post):
-    """Create a line plot window; return its id."""
-
-    def make(win="L", eid="main", names=("a",), title="loss"):
-        traces = [
-            {"x": [0, 1], "y": [1, 2], "name": n, "type": "scatter", "mode": "lines"} for n in names
-        ]
-        body = {
-            "eid": eid,
-            "win": win,
-            "data": traces,
-            "layout": {"title": title},
-            "opts": {"title": title},
-        }
-        response = post("/events", body)
-        assert response.status_code == 200, response.get_data(as_text=True)
-        return response.get_data(as_text=True)
-
-    return make
+from tests.support.app_fixtures import (  # noqa: F401 - fixtures, shared with tests/socket
+    app,
+    client,
+    no_developer_settings,
+    plot,
+    post,
+    store,
+)
 
 
 def files_under(path):
@@ -71,7 +28,7 @@ def files_under(path):
 
 
 @pytest.fixture
-def snapshot(store, tmp_path):
+def snapshot(store, tmp_path):  # noqa: F811 - the imported fixture, requested
     """Return everything stored: env ids, windows, layouts, views, and every file."""
 
     def take():

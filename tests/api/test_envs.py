@@ -2,9 +2,10 @@
 
 import json
 import os
-import time
 
 import pytest
+
+from tests.support.waiting import wait_for
 
 
 def body_text(response):
@@ -74,11 +75,7 @@ def test_changes_are_saved_without_pressing_save(make_app, env_path):
     body = {"eid": "auto", "win": "T", "data": [{"type": "text", "content": "kept"}]}
     assert client.post("/events", data=json.dumps(body)).status_code == 200
     path = os.path.join(env_path, "auto.json")
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        if os.path.exists(path) and "T" in read_json(path)["jsons"]:
-            break
-        time.sleep(0.02)
+    wait_for(lambda: os.path.exists(path) and "T" in read_json(path)["jsons"], 5, path, 0.02)
     assert read_json(path)["jsons"]["T"]["content"] == "kept"
 
 

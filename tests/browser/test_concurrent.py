@@ -6,7 +6,7 @@ import threading
 
 import requests
 
-from .conftest import poll
+from tests.support.waiting import poll
 
 WRITERS = 10
 APPENDS = 100

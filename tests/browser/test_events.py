@@ -1,6 +1,6 @@
 """Browser interactions reach the training code's handlers as upstream events."""
 
-from .conftest import png_data_url
+from tests.support.ui import png_data_url
 
 PROPS = [
     {"type": "text", "name": "name", "value": "v"},

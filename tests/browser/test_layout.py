@@ -2,7 +2,7 @@
 
 import requests
 
-from .conftest import poll
+from tests.support.waiting import poll
 
 NODE = (
     "(sel) => { const n = document.querySelector(sel).gridstackNode; return [n.x, n.y, n.w, n.h]; }"

@@ -1,6 +1,6 @@
 """Windows are drawn when they come near the viewport, the first screen first."""
 
-from .conftest import poll
+from tests.support.waiting import poll
 
 # A plot is drawn when its pane holds plotly's svg; an undrawn pane has no body at all.
 DRAWN = "(win) => Boolean(document.querySelector(`[data-win='${win}'] .plot-pane .main-svg`))"

@@ -1,7 +1,5 @@
 """Windows appear, grow and close live, without reloading the page."""
 
-from .conftest import launch
-
 
 def test_window_appears_live(ui):
     ui.text("live1", "T", "hello <b>world</b>", title="notes")
@@ -115,7 +113,7 @@ def test_page_reconnects_after_server_restart(ui):
     page = ui.open("/env/live6")
     ui.server.stop()
     ui.wait("document.getElementById('connection').textContent === 'offline'")
-    launch(ui.server)
+    ui.server.start()
     ui.wait("document.getElementById('connection').textContent === 'online'", timeout=20)
     # The env survived the restart and the page follows the new server's pushes.
     ui.text("live6", "T2", "after restart", title="t2")

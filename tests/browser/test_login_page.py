@@ -8,13 +8,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 import pytest
 import requests
 
-from ..conftest import ROOT, LiveServer, login_env
-from .conftest import VIEWPORT
+from tests.support.server import ROOT, ServerProcess, login_env
+from tests.support.ui import VIEWPORT
+from tests.support.waiting import wait_for
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def login_server():
     )
     env_path = os.path.join(tmp, "envs")
     os.makedirs(env_path)
-    srv = LiveServer(env_path, ["-enable_login"], env=env).start()
+    srv = ServerProcess(env_path, ["-enable_login"], env=env).start()
     yield srv
     srv.stop()
     shutil.rmtree(tmp, ignore_errors=True)
@@ -71,11 +71,7 @@ def editor_session(srv):
 
 
 def wait_js(page, js, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(js):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {js}")
-        time.sleep(0.05)
+    return wait_for(lambda: page.evaluate(js), timeout, js)
 
 
 def sign_in(page, srv, name, password, path="/"):

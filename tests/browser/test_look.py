@@ -6,7 +6,7 @@ docs/ui.md "Look"; issue 11 parts 3, 6 and 7.
 import pytest
 import requests
 
-from .conftest import UI, VIEWPORT, png_data_url
+from tests.support.ui import UI, VIEWPORT, png_data_url
 
 PLOT = ".grid-stack-item[data-win='{}'] .plot-pane"
 

@@ -11,7 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-from ..conftest import ROOT
+from tests.support.server import ROOT
+from tests.support.waiting import poll
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
@@ -116,8 +117,6 @@ def frame_of(ui, url):
     def find():
         return next((f for f in page.frames if f.url == url), None)
 
-    from .conftest import poll
-
     try:
         return poll(find, 15, f"the frame {url}")
     except AssertionError:
@@ -125,8 +124,6 @@ def frame_of(ui, url):
 
 
 def frame_wait(frame, js, timeout=15):
-    from .conftest import poll
-
     return poll(lambda: frame.evaluate(js), timeout, js)
 
 

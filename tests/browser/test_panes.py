@@ -3,7 +3,7 @@
 import random
 from pathlib import Path
 
-from .conftest import png_data_url
+from tests.support.ui import png_data_url
 
 
 def test_plot_svg_and_png_download(ui):

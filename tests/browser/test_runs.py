@@ -6,7 +6,7 @@ import json
 import pytest
 import requests
 
-from .conftest import poll
+from tests.support.waiting import poll
 
 RUNS = {
     # eid: (name, params, tags, losses, status)

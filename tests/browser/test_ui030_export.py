@@ -2,7 +2,7 @@
 
 import requests
 
-from .conftest import png_data_url
+from tests.support.ui import png_data_url
 
 
 def make_env(ui, eid):

@@ -3,11 +3,12 @@ shapes, SliderMoved, upload, save all, show all."""
 
 import json
 import os
-import tempfile
 
 import requests
 
-from .conftest import LiveServer, launch, png_data_url, poll, stop_server
+from tests.support.server import ServerProcess
+from tests.support.ui import png_data_url
+from tests.support.waiting import poll
 
 
 def win_data(ui, eid, win):
@@ -61,14 +62,8 @@ def test_server_notification_and_click_to_dismiss(ui):
 
 
 def test_unreadable_env_file_shows_a_toast(browser_context):
-    tmp = tempfile.mkdtemp(prefix="visdom-browser-")
-    env_path = os.path.join(tmp, "envs")
-    os.makedirs(env_path)
-    with open(os.path.join(env_path, "broken.json"), "w", encoding="utf-8") as f:
-        f.write('{"jsons": {"T": ')  # cut short
-    srv = LiveServer(env_path, [])
-    srv.tmp = tmp
-    launch(srv)
+    # An env file cut short.
+    srv = ServerProcess(envs={"broken": '{"jsons": {"T": '}).start()
     page = browser_context.new_page()
     try:
         page.goto(srv.url + "/env/broken")
@@ -76,7 +71,7 @@ def test_unreadable_env_file_shows_a_toast(browser_context):
         assert any(level == "error" and "broken" in text for level, text in shown), shown
     finally:
         page.close()
-        stop_server(srv)
+        srv.close()
 
 
 # ---- comments ---------------------------------------------------------------------------

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import requests
 
-from .conftest import png_data_url, poll
+from tests.support.ui import png_data_url
+from tests.support.waiting import poll
 
 PROPS = [
     {"type": "text", "name": "name", "value": "v"},

@@ -7,7 +7,7 @@ import json
 import pytest
 import requests
 
-from .conftest import UI
+from tests.support.ui import UI
 
 EID = "solo_sync"
 WIN = "loss"

@@ -1,27 +1,19 @@
 """Client-test helpers: one server per module, window lookups, a browser stand-in."""
 
-import os
-import shutil
-import tempfile
-import time
-
 import pytest
 import requests
 import socketio
 
-from tests.conftest import LiveServer
+from tests.support.server import ServerProcess
+from tests.support.waiting import wait_for  # noqa: F401 - importable from here, as tests do
 
 
 @pytest.fixture(scope="module")
 def shared_server():
     """A real server shared by the tests of one module (each test uses its own env)."""
-    root = tempfile.mkdtemp(prefix="visdom-client-")
-    path = os.path.join(root, "envs")
-    os.makedirs(path)
-    server = LiveServer(path).start()
+    server = ServerProcess().start()
     yield server
-    server.stop()
-    shutil.rmtree(root, ignore_errors=True)
+    server.close()
 
 
 @pytest.fixture
@@ -38,16 +30,6 @@ def env_windows(server, eid):
         return {}
     response.raise_for_status()
     return response.json()
-
-
-def wait_for(predicate, timeout=10.0, interval=0.05):
-    """Poll until predicate() is truthy; return its last value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(interval)
 
 
 class Browser:

@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 import requests
 
-from .conftest import env_windows, wait_for
+from tests.support.waiting import wait_for
+
+from .conftest import env_windows
 
 
 @pytest.fixture

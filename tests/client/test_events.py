@@ -8,9 +8,8 @@ import threading
 
 import pytest
 
+from tests.support.waiting import wait_for
 from visdom_client import Visdom, VisdomError
-
-from .conftest import wait_for
 
 
 @pytest.fixture

@@ -7,7 +7,9 @@ import time
 
 import pytest
 
-from .conftest import env_windows, wait_for
+from tests.support.waiting import wait_for
+
+from .conftest import env_windows
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

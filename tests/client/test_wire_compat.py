@@ -13,10 +13,12 @@ import sys
 
 import pytest
 
+from tests.support.server import ROOT
+from tests.support.upstream import upstream_python
+
 from .capture import CaptureServer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
 SCRIPT = os.path.join(HERE, "wire_script.py")
 GENERATED_ID = re.compile(r"^window_[0-9a-f]+$")
 STYLE = re.compile(r"<style>.*?</style>", re.DOTALL)
@@ -33,16 +35,6 @@ OURS_DIFFER = {
     "win_hash": "0.3.0 removed win_hash(); ours keeps it",
     "get_env_state": "ours asks /win_data, which every server answers with the window map",
 }
-
-
-def upstream_python(variable, venv, make_target, require=None):
-    path = os.environ.get(variable) or os.path.join(ROOT, venv, "bin", "python")
-    if os.path.exists(path):
-        return path
-    message = f"the upstream client in {venv} is missing: run `make {make_target}`"
-    if require and os.environ.get(require) == "1":
-        pytest.fail(f"{message} ({require}=1 makes it mandatory)")
-    pytest.skip(message)
 
 
 def normalise(call, endpoint, body):
@@ -92,11 +84,9 @@ def capture(server, python, flavour, tmp_path):
 @pytest.fixture(scope="module")
 def captured(tmp_path_factory):
     """The requests and results of each client; "0.3.0" is missing without its venv."""
-    python24 = upstream_python("VISDOM_UPSTREAM_PYTHON", ".venv-upstream", "upstream")
+    python24 = upstream_python("0.2.4")
     try:
-        python30 = upstream_python(
-            "VISDOM_UPSTREAM3_PYTHON", ".venv-upstream3", "upstream3", "VISDOM_REQUIRE_UPSTREAM3"
-        )
+        python30 = upstream_python("0.3.0")
     except pytest.skip.Exception as exc:
         python30 = exc
     tmp_path = tmp_path_factory.mktemp("wire")

@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from ..browser.conftest import poll
-from ..conftest import ROOT
+from tests.support.server import ROOT
+from tests.support.waiting import wait_for as _wait_for
 
 _spec = importlib.util.spec_from_file_location(
     "cluster", os.path.join(ROOT, "scripts", "cluster.py")
@@ -57,7 +57,8 @@ def cluster(cluster_factory):
 
 
 def wait_for(predicate, timeout=15.0, what="a condition"):
-    return poll(predicate, timeout, what)
+    """tests.support's wait_for with the longer wait a trip through Redis may take."""
+    return _wait_for(predicate, timeout, what)
 
 
 def settle():

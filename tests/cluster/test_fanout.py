@@ -14,9 +14,9 @@ import time
 import requests
 import socketio
 
+from tests.support.upstream import PRELUDE, upstream_python
 from visdom_client import Visdom
 
-from ..compat.conftest import PRELUDE, upstream_python
 from .conftest import settle
 
 

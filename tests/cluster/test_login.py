@@ -6,7 +6,7 @@ import pytest
 import redis
 import requests
 
-from ..conftest import FAST_HASH
+from tests.support.server import FAST_HASH
 
 
 @pytest.fixture(scope="module")

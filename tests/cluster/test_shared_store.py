@@ -14,8 +14,8 @@ import time
 
 import requests
 
-from ..browser.conftest import UI
-from ..compat.conftest import PRELUDE, upstream_python
+from tests.support.ui import UI
+from tests.support.upstream import PRELUDE, upstream_python
 
 WRITER = """
 vis = connect(env="live2")

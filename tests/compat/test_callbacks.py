@@ -11,7 +11,7 @@ import time
 import pytest
 import socketio
 
-from .conftest import PRELUDE, upstream_python
+from tests.support.upstream import PRELUDE, upstream_python
 
 LISTENER = """
 vis = connect(use_incoming_socket=True, use_polling=POLLING)

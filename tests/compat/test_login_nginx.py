@@ -18,8 +18,8 @@ import pytest
 import requests
 import socketio
 
-from ..conftest import free_port, login_env
-from .conftest import PRELUDE, upstream_python
+from tests.support.server import free_port, login_env
+from tests.support.upstream import PRELUDE, upstream_python
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 

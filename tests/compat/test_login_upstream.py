@@ -16,8 +16,8 @@ import pytest
 import requests
 import socketio
 
-from ..conftest import FAST_HASH, ROOT, free_port, login_env
-from .conftest import PRELUDE, Upstream, upstream_python
+from tests.support.server import FAST_HASH, ROOT, free_port, login_env
+from tests.support.upstream import PRELUDE, Upstream, upstream_python
 
 
 def test_upstream_client_logs_in_and_plots(login_server):

@@ -3,14 +3,14 @@ with upstream's server; offline logs replay into a fresh server."""
 
 import json
 import os
-import subprocess
 import time
 
 import pytest
 import requests
 
-from ..conftest import LiveServer, free_port
-from .conftest import Upstream, upstream_python
+from tests.support.server import ServerProcess, free_port
+from tests.support.upstream import Upstream, upstream_python
+from tests.support.waiting import wait_for
 
 WRITE = """
 vis = connect()
@@ -24,7 +24,7 @@ vis.text("more", win="T", append=True)
 
 @pytest.mark.parametrize("kill", [False, True], ids=["restart", "crash"])
 def test_windows_survive_restart_without_save(env_dir, kill):
-    server = LiveServer(env_dir).start()
+    server = ServerProcess(env_dir).start()
     try:
         Upstream(server).run(WRITE, env="durable")
         server.restart(kill=kill)  # kill -9 right after the last acknowledged update
@@ -39,9 +39,7 @@ def test_windows_survive_restart_without_save(env_dir, kill):
 def test_env_file_written_within_a_second_in_upstream_format(live_server):
     Upstream(live_server).run(WRITE, env="ondisk")
     path = os.path.join(live_server.env_path, "ondisk.json")
-    deadline = time.monotonic() + 3
-    while time.monotonic() < deadline and not os.path.exists(path):
-        time.sleep(0.05)
+    wait_for(lambda: os.path.exists(path), 3, path)
     time.sleep(1.0)
     with open(path) as f:
         stored = json.load(f)
@@ -50,37 +48,25 @@ def test_env_file_written_within_a_second_in_upstream_format(live_server):
 
 
 def start_upstream_server(env_path):
-    port = free_port()
+    """Upstream's own 0.2.4 server on env_path (the caller stops it)."""
     code = "from visdom.server.run_server import main; main()"
-    proc = subprocess.Popen(
-        [upstream_python(), "-c", code, "-port", str(port), "-env_path", env_path, "-bind_local"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        stdin=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            requests.post(url + "/env_state", data="{}", timeout=1)
-            return proc, url
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    proc.kill()
-    proc.wait()
-    raise AssertionError("upstream server did not start")
+    port = free_port()
+    command = [upstream_python(), "-c", code, "-port", str(port)]
+    args = ["-env_path", env_path, "-bind_local"]
+    return ServerProcess(env_path, args, command=command, port=port, health="/").start(timeout=30)
 
 
 def test_upstream_server_reads_our_files_and_we_read_theirs(tmp_path):
     ours = tmp_path / "ours"
     ours.mkdir()
-    server = LiveServer(str(ours)).start()
+    server = ServerProcess(str(ours)).start()
     try:
         Upstream(server).run(WRITE, env="shared")
     finally:
         server.stop()
 
-    proc, url = start_upstream_server(str(ours))
+    upstream = start_upstream_server(str(ours))
+    url = upstream.url
     try:
         r = requests.post(
             url + "/win_data", data=json.dumps({"eid": "shared", "win": "L"}), timeout=10
@@ -102,10 +88,9 @@ def test_upstream_server_reads_our_files_and_we_read_theirs(tmp_path):
             == 200
         )
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        upstream.stop()
 
-    server = LiveServer(str(ours)).start()
+    server = ServerProcess(str(ours)).start()
     try:
         windows = Upstream(server).env("theirs")
         assert windows["U"]["content"] == "from upstream"

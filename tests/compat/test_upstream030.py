@@ -1,21 +1,20 @@
 """The real visdom 0.3.0 client (and its server's env files) against our server.
 
-The 0.3.0 client needs Python >= 3.12, so it lives in its own venv, given by
-VISDOM_UPSTREAM3_PYTHON. Without it these tests skip (with VISDOM_REQUIRE_UPSTREAM3=1
-they fail instead, as CI wants).
+The 0.3.0 client needs Python >= 3.12, so it lives in its own venv: .venv-upstream3 or
+VISDOM_UPSTREAM3_PYTHON (tests/support/upstream.py). Without it these tests skip (with
+VISDOM_REQUIRE_UPSTREAM3=1 they fail instead, as CI wants).
 """
 
 import json
 import os
 import signal
-import subprocess
-import textwrap
-import time
 
 import pytest
 import requests
 
-from ..conftest import ROOT, LiveServer, free_port
+from tests.support.server import ServerProcess, free_port
+from tests.support.upstream import run_script as run_upstream_script
+from tests.support.upstream import upstream_python
 
 PRELUDE = """
 import json, os, sys, time
@@ -33,47 +32,20 @@ def done():
 """
 
 
-def upstream3_python():
-    path = os.environ.get("VISDOM_UPSTREAM3_PYTHON")
-    if path and os.path.exists(path):
-        return path
-    message = (
-        "the visdom 0.3.0 client is not available: set VISDOM_UPSTREAM3_PYTHON to the python "
-        "of a Python >= 3.12 venv with visdom==0.3.0 (`make` builds .venv-upstream3)"
-    )
-    if os.environ.get("VISDOM_REQUIRE_UPSTREAM3") == "1":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 def run_script(python, port, body, env="compat3", timeout=120):
-    code = PRELUDE + textwrap.dedent(body) + "\ndone()\n"
-    proc = subprocess.run(
-        [python, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=ROOT,
-        env=dict(os.environ, VISDOM_TEST_PORT=str(port), VISDOM_TEST_ENV=env),
-    )
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT=")]
-    if proc.returncode != 0 or not lines:
-        raise AssertionError(
-            f"0.3.0 script failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-        )
-    return json.loads(lines[-1][len("RESULT=") :])
+    return run_upstream_script(python, port, body, env, timeout, prelude=PRELUDE)
 
 
 @pytest.fixture(scope="module")
 def python3():
-    return upstream3_python()
+    return upstream_python("0.3.0")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, python3):
     path = tmp_path_factory.mktemp("compat3") / "envs"
     path.mkdir()
-    srv = LiveServer(str(path)).start()
+    srv = ServerProcess(str(path)).start()
     yield srv
     srv.stop()
 
@@ -179,25 +151,12 @@ def test_an_env_folder_written_by_the_030_server_loads_in_ours(python3, tmp_path
     folder = tmp_path / "envs030"
     folder.mkdir()
     port = free_port()
-    log = open(tmp_path / "server030.log", "wb")  # noqa: SIM115 - closed below
-    theirs = subprocess.Popen(
-        [python3, "-c", "from visdom.server.run_server import main; main()",
-         "-port", str(port), "-env_path", str(folder), "-hostname", "127.0.0.1"],
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )  # fmt: skip
+    command = [python3, "-c", "from visdom.server.run_server import main; main()"]
+    command += ["-port", str(port), "-env_path", str(folder), "-hostname", "127.0.0.1"]
+    theirs = ServerProcess(str(folder), command=command, port=port, health="/health")
     long_name = "old_" + "q" * 296
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                requests.get(f"http://127.0.0.1:{port}/health", timeout=2)
-                break
-            except requests.RequestException:
-                assert theirs.poll() is None and time.monotonic() < deadline, (
-                    tmp_path / "server030.log"
-                ).read_text()
-                time.sleep(0.3)
+        theirs.start()
         run_script(
             python3,
             port,
@@ -212,16 +171,10 @@ def test_an_env_folder_written_by_the_030_server_loads_in_ours(python3, tmp_path
             """,
         )
     finally:
-        os.killpg(theirs.pid, signal.SIGINT)  # Ctrl-C: 0.3.0 saves every env at exit
-        try:
-            theirs.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(theirs.pid, signal.SIGKILL)
-            theirs.wait()
-        log.close()
+        theirs.stop(signum=signal.SIGINT)  # Ctrl-C: 0.3.0 saves every env at exit
     with open(folder / "from030.json", encoding="utf-8") as f:
         assert "experiment" in json.load(f)  # what 0.3.0 wrote is what we test
-    ours = LiveServer(str(folder)).start()
+    ours = ServerProcess(str(folder)).start()
     try:
         wins = windows(ours, "from030")
         assert wins["L"]["comment"] == "note" and wins["L"]["version"] == 1

@@ -26,8 +26,7 @@ import pytest
 
 from app.state import EmbeddedStore
 from app.state.redis_store import RedisStore
-
-from .redis_servers import start_cluster, start_server
+from tests.support.redis import start_cluster, start_server
 
 
 def recording(store):

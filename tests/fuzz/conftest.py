@@ -2,12 +2,9 @@
 
 import pytest
 
+from tests.support.app_fixtures import no_developer_settings  # noqa: F401 - autouse fixture
+
 from . import helpers  # noqa: F401 - registers and loads the hypothesis profiles
-
-
-@pytest.fixture(autouse=True)
-def _no_developer_settings(clean_environ):
-    """Keep the developer's VISDOM_* variables out of the tests."""
 
 
 @pytest.fixture

@@ -6,14 +6,13 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 import requests
 import socketio
 
-from ..conftest import ROOT, free_port
-from .procs import spawn, wait_up
+from tests.support.server import ROOT, ServerProcess, free_port
+from tests.support.waiting import wait_for
 
 PYBIN = os.path.dirname(sys.executable)
 
@@ -32,35 +31,25 @@ def check_server(url, root, transports=("websocket",), eid="smoke"):
         assert sio.call("join_env", {"eid": eid})["exists"] is True
         body = {"eid": eid, "win": "W", "data": [{"content": "hi", "type": "text"}]}
         assert requests.post(url + "/events", data=json.dumps(body), timeout=10).text == "W"
-        deadline = time.monotonic() + 5
-        while not got and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert got and got[0]["window"]["content"] == "hi"
+        assert wait_for(lambda: got, 5, "the window")[0]["window"]["content"] == "hi"
     finally:
         sio.disconnect()
 
 
 @pytest.fixture
 def run(tmp_path):
-    procs = []
+    """Start a server command on `port` (its env path under tmp_path); return its URL."""
+    started = []
 
     def start(cmd, env=None, url_port=None):
-        log = tmp_path / f"server-{len(procs)}.log"
-        proc, handle = spawn(cmd, log, tmp_path / "envs", env)
-        procs.append((proc, handle))
-        url = f"http://127.0.0.1:{url_port}"
-        wait_up(proc, url, log)
-        return url
+        srv = ServerProcess(str(tmp_path / "envs"), command=cmd, env=env, port=url_port)
+        started.append(srv)
+        return srv.start(timeout=30).url
 
+    (tmp_path / "envs").mkdir()
     yield start
-    for proc, handle in procs:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        handle.close()
+    for srv in started:
+        srv.stop()
 
 
 def test_cli_threading(run):

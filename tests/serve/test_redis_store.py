@@ -9,8 +9,8 @@ import sys
 import pytest
 import requests
 
-from ..conftest import ROOT, LiveServer
-from ..contract.redis_servers import start_server
+from tests.support.redis import start_server
+from tests.support.server import ROOT, ServerProcess
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +27,7 @@ def servers(tmp_path, redis_url):
     def start(name):
         path = tmp_path / name / "envs"
         path.mkdir(parents=True)
-        srv = LiveServer(str(path), ["-store", redis_url])
+        srv = ServerProcess(str(path), ["-store", redis_url])
         started.append(srv)
         return srv.start()
 

@@ -13,18 +13,9 @@ import requests
 import socketio
 from simple_websocket import Client as WebSocketClient
 
-from ..conftest import free_port
-from .procs import spawn, wait_up
+from tests.support.server import ServerProcess, free_port
 
 PYBIN = os.path.dirname(sys.executable)
-
-
-def start(cmd, tmp_path, port, env=None):
-    log = tmp_path / "server.log"
-    proc, handle = spawn(cmd, log, tmp_path / "envs", env)
-    url = f"http://127.0.0.1:{port}"
-    wait_up(proc, url, log)
-    return proc, url, handle
 
 
 @pytest.mark.parametrize("entry", ["python -m app", "gunicorn wsgi:app"])
@@ -36,7 +27,9 @@ def test_sigterm_exits_promptly_with_connected_pages(tmp_path, entry):
     else:
         cmd = [os.path.join(PYBIN, "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"]
         env = {"VISDOM_BIND": f"127.0.0.1:{port}"}
-    proc, url, handle = start(cmd, tmp_path, port, env)
+    (tmp_path / "envs").mkdir()
+    srv = ServerProcess(str(tmp_path / "envs"), command=cmd, env=env, port=port).start(timeout=30)
+    proc, url = srv.proc, srv.url
     pages = []
     try:
         body = {"eid": "main", "win": "T", "data": [{"type": "text", "content": "saved"}]}
@@ -63,7 +56,4 @@ def test_sigterm_exits_promptly_with_connected_pages(tmp_path, entry):
                 page.disconnect()
             except Exception:  # noqa: BLE001 - the server is gone
                 pass
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        handle.close()
+        srv.stop(kill=True)

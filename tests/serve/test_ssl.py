@@ -2,17 +2,15 @@
 self-signed certificate made at test time by the openssl command."""
 
 import json
-import os
 import shutil
 import subprocess
 import sys
-import time
 
 import pytest
 import requests
 import socketio
 
-from ..conftest import ROOT, free_port
+from tests.support.server import ServerProcess, free_port
 
 pytestmark = pytest.mark.skipif(
     shutil.which("openssl") is None, reason="needs the openssl command to make a certificate"
@@ -32,44 +30,29 @@ def certificate(tmp_path):
     return str(cert), str(key)
 
 
-def launch(tmp_path, args, env=None):
-    log = open(tmp_path / "server.log", "wb")  # noqa: SIM115 - closed with the process
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "-env_path", str(tmp_path / "envs"), *args],
-        cwd=ROOT,
-        env=dict(os.environ, **(env or {})),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-    )
-    return proc, log
-
-
-def wait_https(proc, url, cert, tmp_path):
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, (tmp_path / "server.log").read_text()
-        try:
-            return requests.get(url + "/health", verify=cert, timeout=3)
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise AssertionError("no HTTPS answer: " + (tmp_path / "server.log").read_text())
+def launch(tmp_path, args, env=None, cert=None):
+    """A `python -m app` server with exactly these flags (not started); HTTPS if `cert`."""
+    port = free_port()
+    command = [sys.executable, "-m", "app", "-port", str(port)]
+    (tmp_path / "envs").mkdir(exist_ok=True)
+    return ServerProcess(
+        str(tmp_path / "envs"), args, env=env, command=command, port=port,
+        scheme="https" if cert else "http", verify=cert, health="/health",
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("how", ["flags", "environment"])
 def test_https_is_served_with_the_given_certificate(tmp_path, certificate, how):
     cert, key = certificate
-    port = free_port()
     if how == "flags":
-        proc, log = launch(
-            tmp_path, ["-port", str(port), "-ssl_certfile", cert, "-ssl_keyfile", key]
-        )
+        srv = launch(tmp_path, ["-ssl_certfile", cert, "-ssl_keyfile", key], cert=cert)
     else:
         env = {"VISDOM_SSL_CERTFILE": cert, "VISDOM_SSL_KEYFILE": key}
-        proc, log = launch(tmp_path, ["-port", str(port)], env)
-    url = f"https://127.0.0.1:{port}"
+        srv = launch(tmp_path, [], env, cert=cert)
+    url, port = srv.url, srv.port
     try:
-        assert wait_https(proc, url, cert, tmp_path).json() == {"status": "ok"}
+        srv.start(timeout=30)
+        assert requests.get(url + "/health", verify=cert, timeout=3).json() == {"status": "ok"}
         body = {"eid": "main", "win": "T", "data": [{"type": "text", "content": "tls"}]}
         assert (
             requests.post(url + "/events", data=json.dumps(body), verify=cert, timeout=10).text
@@ -84,11 +67,9 @@ def test_https_is_served_with_the_given_certificate(tmp_path, certificate, how):
             assert ack["windows"][0]["content"] == "tls"
         finally:
             page.disconnect()
-        assert "https://" in (tmp_path / "server.log").read_text()
+        assert "https://" in srv.output(limit=None)
     finally:
-        proc.terminate()
-        proc.wait(timeout=15)
-        log.close()
+        srv.stop()
 
 
 @pytest.mark.parametrize(
@@ -100,7 +81,7 @@ def test_https_is_served_with_the_given_certificate(tmp_path, certificate, how):
 )
 def test_unusable_ssl_settings_stop_the_start_with_a_message(tmp_path, certificate, args, message):
     args = [certificate[0] if a == "CERT" else a for a in args]
-    proc, log = launch(tmp_path, ["-port", str(free_port()), *args])
-    assert proc.wait(timeout=30) != 0
-    log.close()
-    assert message in (tmp_path / "server.log").read_text()
+    srv = launch(tmp_path, args).spawn()
+    assert srv.proc.wait(timeout=30) != 0
+    srv.stop()
+    assert message in srv.output(limit=None)

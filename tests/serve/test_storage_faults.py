@@ -4,12 +4,12 @@ and writes succeed again once the disk recovers, without a restart."""
 import os
 import shutil
 import subprocess
-import time
 
 import pytest
 import requests
 
-from tests.conftest import LiveServer
+from tests.support.server import ServerProcess
+from tests.support.waiting import wait_for
 
 LINE = {"x": [0], "y": [1.0], "name": "a", "type": "scatter"}
 
@@ -26,12 +26,7 @@ def _points(srv):
 
 
 def _eventually(check, seconds=10.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.1)
-    return False
+    return wait_for(check, seconds, "writes to be accepted again", interval=0.1)
 
 
 @pytest.fixture
@@ -53,7 +48,7 @@ def small_disk(tmp_path):
 def test_a_full_disk_refuses_writes_with_503_and_recovers(small_disk, tmp_path):
     env_path = small_disk / "envs"
     env_path.mkdir()
-    srv = LiveServer(str(env_path), env={"VISDOM_INSTANCE_PATH": str(tmp_path / "instance")})
+    srv = ServerProcess(str(env_path), env={"VISDOM_INSTANCE_PATH": str(tmp_path / "instance")})
     srv.start()
     try:
         created = requests.post(
@@ -94,7 +89,7 @@ def test_a_full_disk_refuses_writes_with_503_and_recovers(small_disk, tmp_path):
 
 
 def test_a_vanished_env_directory_refuses_writes_then_recovers(env_dir):
-    srv = LiveServer(env_dir)
+    srv = ServerProcess(env_dir)
     srv.start()
     try:
         body = {"eid": "main", "win": "L", "data": [LINE]}

@@ -1,39 +1,14 @@
-"""Fixtures for the Socket.IO tests: an app on temporary paths and socket test clients."""
-
-import json
+"""Fixtures for the Socket.IO tests: the in-process app fixtures (app, client, store, post,
+plot from tests/support/app_fixtures.py) and Socket.IO test clients on that app."""
 
 import pytest
 
 from app.extensions import socketio
+from tests.support.app_fixtures import app, client, plot, post, store  # noqa: F401 - fixtures
 
 
 @pytest.fixture
-def app(make_app):
-    return make_app()
-
-
-@pytest.fixture
-def store(app):
-    return app.extensions["visdom_store"]
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def post(client):
-    """POST raw JSON text (no JSON content type) through the shared HTTP client."""
-
-    def send(path, body):
-        return client.post(path, data=json.dumps(body))
-
-    return send
-
-
-@pytest.fixture
-def sockets(app, client):
+def sockets(app, client):  # noqa: F811 - the imported fixtures, requested
     """Open Socket.IO test clients; each shares the HTTP client's cookies."""
     opened = []
 
@@ -47,20 +22,3 @@ def sockets(app, client):
     for sio in opened:
         if sio.is_connected():
             sio.disconnect()
-
-
-@pytest.fixture
-def plot(post):
-    def make(win="L", eid="main", name="a"):
-        body = {
-            "eid": eid,
-            "win": win,
-            "data": [{"x": [0, 1], "y": [1, 2], "name": name, "type": "scatter"}],
-            "layout": {"title": "loss"},
-            "opts": {"title": "loss"},
-        }
-        response = post("/events", body)
-        assert response.status_code == 200
-        return response.get_data(as_text=True)
-
-    return make

@@ -12,7 +12,7 @@ import requests
 import socketio
 import websocket
 
-from tests.conftest import FAST_HASH, ROOT, LiveServer
+from tests.support.server import FAST_HASH, ROOT, ServerProcess
 
 
 def login_cookie(srv):
@@ -167,7 +167,7 @@ def test_logout_closes_the_users_open_sockets(login_server):
 @pytest.mark.parametrize("change", ["passwd", "remove"])
 def test_password_change_or_removal_elsewhere_closes_the_users_sockets(env_dir, tmp_path, change):
     env = {**FAST_HASH, "VISDOM_INSTANCE_PATH": str(tmp_path / "instance")}
-    srv = LiveServer(env_dir, ["-enable_login"], env=env)
+    srv = ServerProcess(env_dir, ["-enable_login"], env=env)
     _users_cli(srv, "add", "bob", "--password-stdin", password="first\n")
     srv.start()
     try:

@@ -2,48 +2,29 @@
 
 import hashlib
 import json
-import os
 
 import pytest
 
-from app import create_app
 from app.extensions import socketio
 
 FAST = {"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
 TEXT = {"eid": "main", "win": "T", "data": [{"content": "hi", "type": "text"}]}
 
 
-@pytest.fixture(autouse=True)
-def clean_environ(monkeypatch):
-    for name in list(os.environ):
-        if name.startswith("VISDOM_"):
-            monkeypatch.delenv(name)
-
-
 @pytest.fixture
-def make_app(tmp_path):
-    apps = []
+def make_user_app(make_app):
+    """make_app with a fast password hash and, with login on, the accounts ed (editor) and
+    vi (viewer)."""
 
     def make(**settings):
-        config = {
-            "TESTING": True,
-            "ENV_PATH": str(tmp_path / "envs"),
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "SAVE_INTERVAL": 3600,
-            **FAST,
-            **settings,
-        }
-        app = create_app(config)
-        apps.append(app)
+        app = make_app(**{**FAST, **settings})
         if app.config["ENABLE_LOGIN"]:
             users = app.extensions["visdom_auth"].users
             users.add("ed", "pw-ed", "editor")
             users.add("vi", "pw-vi", "viewer")
         return app
 
-    yield make
-    for app in apps:
-        app.extensions["visdom_store"].close()
+    return make
 
 
 def connect(app, user=None, **kwargs):
@@ -56,27 +37,27 @@ def connect(app, user=None, **kwargs):
     return client, socketio.test_client(app, flask_test_client=client, **kwargs)
 
 
-def test_anonymous_socket_is_refused_when_login_is_on(make_app):
-    _, sock = connect(make_app(ENABLE_LOGIN=True))
+def test_anonymous_socket_is_refused_when_login_is_on(make_user_app):
+    _, sock = connect(make_user_app(ENABLE_LOGIN=True))
     assert not sock.is_connected()
 
 
-def test_anonymous_socket_is_accepted_when_login_is_off(make_app):
-    _, sock = connect(make_app())
+def test_anonymous_socket_is_accepted_when_login_is_off(make_user_app):
+    _, sock = connect(make_user_app())
     assert sock.is_connected()
     assert sock.emit("close_window", {"eid": "main", "win": "T"}, callback=True) == {"ok": True}
 
 
-def test_signed_in_editor_may_join_and_close(make_app):
-    _, sock = connect(make_app(ENABLE_LOGIN=True), "ed")
+def test_signed_in_editor_may_join_and_close(make_user_app):
+    _, sock = connect(make_user_app(ENABLE_LOGIN=True), "ed")
     assert sock.is_connected()
     joined = sock.emit("join_env", {"eid": "main"}, callback=True)
     assert [w["id"] for w in joined["windows"]] == ["T"]
     assert sock.emit("close_window", {"eid": "main", "win": "T"}, callback=True) == {"ok": True}
 
 
-def test_viewer_may_join_and_subscribe_but_not_change(make_app):
-    app = make_app(ENABLE_LOGIN=True)
+def test_viewer_may_join_and_subscribe_but_not_change(make_user_app):
+    app = make_user_app(ENABLE_LOGIN=True)
     editor, _ = connect(app, "ed")  # creates window T
     _, sock = connect(app, "vi")
     assert sock.is_connected()
@@ -94,8 +75,8 @@ def test_viewer_may_join_and_subscribe_but_not_change(make_app):
     assert app.extensions["visdom_store"].window_exists("main", "T")
 
 
-def test_api_token_in_the_connect_auth_lasts_for_the_connection(make_app):
-    app = make_app(ENABLE_LOGIN=True)
+def test_api_token_in_the_connect_auth_lasts_for_the_connection(make_user_app):
+    app = make_user_app(ENABLE_LOGIN=True)
     token = app.extensions["visdom_auth"].users.create_token("ed")
     editor, _ = connect(app, "ed")
     sock = socketio.test_client(app, auth={"token": token})
@@ -111,8 +92,8 @@ def test_api_token_in_the_connect_auth_lasts_for_the_connection(make_app):
     assert ack.get("status") == 403
 
 
-def test_upstream_login_cookie_opens_the_socket(make_app):
-    app = make_app(ENABLE_LOGIN=True)
+def test_upstream_login_cookie_opens_the_socket(make_user_app):
+    app = make_user_app(ENABLE_LOGIN=True)
     client = app.test_client()
     password = hashlib.sha256(b"pw-ed").hexdigest()
     assert client.post("/", json={"username": "ed", "password": password}).status_code == 200
@@ -120,8 +101,8 @@ def test_upstream_login_cookie_opens_the_socket(make_app):
     assert sock.is_connected()
 
 
-def test_readonly_refuses_socket_changes_for_editors(make_app):
-    app = make_app(ENABLE_LOGIN=True, READONLY=True)
+def test_readonly_refuses_socket_changes_for_editors(make_user_app):
+    app = make_user_app(ENABLE_LOGIN=True, READONLY=True)
     _, sock = connect(app, "ed")
     assert sock.is_connected()
     for event, payload in [
@@ -131,7 +112,7 @@ def test_readonly_refuses_socket_changes_for_editors(make_app):
         assert sock.emit(event, payload, callback=True).get("status") == 403
 
 
-def test_readonly_refuses_socket_changes_with_login_off(make_app):
-    _, sock = connect(make_app(READONLY=True))
+def test_readonly_refuses_socket_changes_with_login_off(make_user_app):
+    _, sock = connect(make_user_app(READONLY=True))
     ack = sock.emit("close_window", {"eid": "main", "win": "T"}, callback=True)
     assert ack.get("status") == 403

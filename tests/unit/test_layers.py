@@ -7,7 +7,7 @@ The server's packages sit in layers; a package may import its own layer or lower
 never a higher one, and the packages of one layer must not import each other in a circle:
 
     8  app.__main__                              the command line
-    7  app (create_app), app.testing             the factory
+    7  app (create_app)                          the factory
     6  app.blueprints, app.sockets               views: HTTP routes, socket handlers
     5  app.services                              the write path: one function per mutation
     4  app.auth, app.broadcast                   who may do what; the pushes to browsers
@@ -44,7 +44,6 @@ LAYERS = {
     "app.blueprints": 6,
     "app.sockets": 6,
     "app": 7,
-    "app.testing": 7,
     "app.__main__": 8,
 }
 

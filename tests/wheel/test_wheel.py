@@ -11,7 +11,6 @@ nothing but that server.
 
 import importlib.util
 import os
-import signal
 import subprocess
 import sys
 import tarfile
@@ -22,9 +21,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ..browser.conftest import UI, VIEWPORT
-from ..conftest import ROOT, free_port
-from ..serve.procs import wait_up
+from tests.support.server import ROOT, ServerProcess, free_port
+from tests.support.ui import UI, VIEWPORT
 
 VERSION = tomllib.loads(Path(ROOT, "pyproject.toml").read_text(encoding="utf-8"))["project"][
     "version"
@@ -129,45 +127,17 @@ def test_the_installed_package_stands_alone(venv):
     assert mentions == [], f"installed files that refer to node_modules: {mentions}"
 
 
-class Served:
-    """The venv's `visdom` process, started in the venv's work dir (UI needs url and port)."""
-
-    def __init__(self, venv):
-        root, work = venv
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = work / f"server-{self.port}.log"
-        envs = work / "envs"
-        envs.mkdir(exist_ok=True)
-        cmd = [str(root / "bin" / "visdom"), "-port", str(self.port), "-env_path", str(envs)]
-        cmd += ["-hostname", "127.0.0.1", "-logging_level", "WARNING"]
-        with open(self.log, "wb") as log:
-            self.proc = subprocess.Popen(
-                cmd,
-                cwd=work,
-                env=outside_env(),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        wait_up(self.proc, self.url, self.log, timeout=60)
-
-    def stop(self):
-        """Stop the gunicorn master and its worker (the process group this test started)."""
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-
-
 @pytest.fixture(scope="module")
 def served(venv):
-    server = Served(venv)
-    yield server
+    """The venv's `visdom` script, started in the venv's work dir with no path to the checkout."""
+    root, work = venv
+    envs = work / "envs"
+    envs.mkdir(exist_ok=True)
+    port = free_port()
+    cmd = [str(root / "bin" / "visdom"), "-port", str(port), "-env_path", str(envs)]
+    cmd += ["-hostname", "127.0.0.1", "-logging_level", "WARNING"]
+    server = ServerProcess(str(envs), command=cmd, port=port, cwd=work, environ=outside_env())
+    yield server.start(timeout=60)
     server.stop()
 
 

@@ -1,4 +1,8 @@
-"""Real redis-server processes for the tests: one server, or a three-node Redis Cluster."""
+"""Real redis-server processes for the tests: one server, or a three-node Redis Cluster.
+
+Used by tests/contract (the store contract over Redis) and tests/serve (`-store redis://`).
+(The cluster tests start Redis through scripts/cluster.py, the script users run.)
+"""
 
 import os
 import shutil
@@ -9,7 +13,7 @@ import time
 import pytest
 import redis
 
-from app.testing import free_port
+from .server import free_port
 
 
 def require_redis():

@@ -31,13 +31,6 @@ def append(win, name, x, y):
 
 
 @pytest.fixture
-def env_path(tmp_path):
-    path = tmp_path / "envs"
-    path.mkdir()
-    return str(path)
-
-
-@pytest.fixture
 def stores(env_path):
     """Open stores on env_path; each is closed (or its files released) at teardown."""
     opened = []

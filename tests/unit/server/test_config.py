@@ -7,12 +7,8 @@ import pytest
 from app import config as config_module
 from app import load_settings
 
-
-@pytest.fixture(autouse=True)
-def clean_environ(monkeypatch):
-    for name in list(os.environ):
-        if name.startswith("VISDOM_"):
-            monkeypatch.delenv(name)
+# The developer's VISDOM_* settings must not leak into these tests.
+pytestmark = pytest.mark.usefixtures("clean_environ")
 
 
 @pytest.fixture
