@@ -4,7 +4,7 @@ import pathlib
 
 from app import config
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+ROOT = pathlib.Path(__file__).resolve().parents[3]
 
 
 def _documentation():
