@@ -14,3 +14,23 @@ def schema_server(tmp_path_factory):
     server = ServerProcess(str(env_path)).start()
     yield server
     server.stop()
+
+
+PASSWORD = "s3cret"
+
+
+@pytest.fixture(scope="module")
+def login_schema_server(tmp_path_factory):
+    """A live server with login on and one account, alice/s3cret (cheap password hash)."""
+    root = tmp_path_factory.mktemp("schema-login")
+    (root / "envs").mkdir()
+    env = {
+        "VISDOM_INSTANCE_PATH": str(root / "instance"),
+        "VISDOM_USE_ENV_CREDENTIALS": "1",
+        "VISDOM_USERNAME": "alice",
+        "VISDOM_PASSWORD": PASSWORD,
+        "VISDOM_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    }
+    server = ServerProcess(str(root / "envs"), args=["-enable_login"], env=env).start()
+    yield server
+    server.stop()
