@@ -67,6 +67,7 @@ def create_app(test_config=None):
         errors,
         experiments,
         export,
+        openapi,
         pages,
         plotting,
         runs,
@@ -86,6 +87,7 @@ def create_app(test_config=None):
         pages,
         runs,
         export,
+        openapi,
         vis_socket,
     )
     for module in modules:

@@ -57,6 +57,37 @@ def parse_json_body(raw):
     return body
 
 
+try:  # the production server's body parser errors (absent under another WSGI server)
+    from gunicorn.http.errors import ParseException
+except ImportError:  # pragma: no cover - gunicorn is a runtime requirement
+    ParseException = ValueError
+
+# What reading a request body raises when the client sends a broken one: a bad chunked
+# encoding (gunicorn's ParseException, eventlet's ValueError) or a connection lost
+# mid-body (OSError).
+UNREADABLE = (OSError, ValueError, ParseException)
+
+
+def _unreadable(exc):
+    return VisdomError(f"the request body could not be read: {exc}", "body")
+
+
+def read_body():
+    """Return the current request's raw body (cached); 400 ("body") when unreadable."""
+    try:
+        return request.get_data(cache=True)
+    except UNREADABLE as exc:
+        raise _unreadable(exc) from None
+
+
+def read_form():
+    """Parse the current request's form and files; 400 ("body") when unreadable."""
+    try:
+        return request.form, request.files
+    except UNREADABLE as exc:
+        raise _unreadable(exc) from None
+
+
 def parse_body():
     """Return the current request's body as a JSON object, whatever the content type."""
-    return parse_json_body(request.get_data(cache=True))
+    return parse_json_body(read_body())

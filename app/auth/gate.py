@@ -25,8 +25,18 @@ from .sessions import current_auth
 from .views import login_url
 
 # Endpoints an anonymous caller may reach when login is on. Nothing else.
+# The OpenAPI document is public too: it holds no data, and a client reads it to learn
+# how to sign in.
 PUBLIC_ENDPOINTS = frozenset(
-    {"static", "auth.login", "auth.logout", "auth.upstream_login", "envs.healthz", "envs.health"}
+    {
+        "static",
+        "auth.login",
+        "auth.logout",
+        "auth.upstream_login",
+        "envs.healthz",
+        "envs.health",
+        "openapi.openapi_json",
+    }
 )
 
 

@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from ..common import COOKIE, error_response
+from ..common import COOKIE, error_response, read_body, read_form
 from . import tokens
 from .sessions import current_auth
 from .users import login_secret
@@ -100,6 +100,8 @@ def make_blueprint(base):
         """Show the login page, or sign in with the posted form."""
         if not current_app.config.get("ENABLE_LOGIN"):
             return redirect(current_app.config["BASE_URL"] + "/")
+        if request.method == "POST" and not _too_big():
+            read_form()  # a body that cannot be read is a 400, before anything reads it
         next_path = safe_next(request.values.get("next"))
         if request.method == "GET":
             if current_user.is_authenticated:
@@ -149,7 +151,7 @@ def make_blueprint(base):
         if _too_big():
             return error_response("login request too large", 413)
         try:
-            body = json.loads(request.get_data() or b"{}")
+            body = json.loads(read_body() or b"{}")
         except (ValueError, UnicodeDecodeError):
             body = None
         if not isinstance(body, dict):

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, current_app, jsonify, make_response, request
 
-from ..common import COOKIE, VisdomError, parse_body
+from ..common import COOKIE, VisdomError, parse_body, read_form
 from ..panes.decimate import content_for_browser
 from ..services import envs as env_service
 from ..sockets.clients import new_client_cookie
@@ -48,7 +48,10 @@ def upload_env():
     """Create a new env from an uploaded env JSON file (multipart part `file`, §3.2.2)."""
     if request.content_length is not None and request.content_length > UPLOAD_LIMIT + 65536:
         return refuse("File is too large. Max 100MB", 413, "file")
-    upload = request.files.get("file")
+    try:
+        upload = read_form()[1].get("file")
+    except VisdomError as exc:
+        return refuse(exc.message, 400, "file")
     if upload is None:
         return refuse("No file uploaded", 400, "file")
     raw = upload.stream.read(UPLOAD_LIMIT + 1)

@@ -35,8 +35,11 @@ def handle_http_error(exc):
 
 
 def _only_the_login_catch_all():
-    """True when the path matched nothing but upstream's POST-anywhere login route."""
+    """True when the path matched nothing but upstream's POST-anywhere login route
+    (a path that some other method serves, such as GET /, is a real 405)."""
     adapter = current_app.url_map.bind_to_environ(request.environ)
+    if set(adapter.allowed_methods()) - {"OPTIONS"} != {"POST"}:
+        return False
     try:
         endpoint, _ = adapter.match(method="POST")
     except HTTPException:

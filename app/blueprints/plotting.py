@@ -1,8 +1,8 @@
 """Upstream's window endpoints: /events /update /close /win_exists /win_data /win_hash."""
 
-from flask import Blueprint, request
+from flask import Blueprint
 
-from ..common import parse_body
+from ..common import parse_body, read_body
 from ..services import windows
 from ..state import get_store
 from .common import lenient_json, mutating, request_eid, text, touch
@@ -27,7 +27,7 @@ def update():
     body = parse_body()
     eid = request_eid(body)
     touch(eid)
-    return text(windows.update_window(eid, body, request.get_data(cache=True)))
+    return text(windows.update_window(eid, body, read_body()))
 
 
 @bp.post("/close")

@@ -74,7 +74,8 @@ class StoreBackend(abc.ABC):
 
         Publishes "env_reset" with seq one past the env's last, so open pages resync and
         find it gone. Afterwards has_env(eid) is False in every process, and a change to
-        `eid` that creates envs starts a new, empty one.
+        `eid` that creates envs starts a new, empty one. When the disk refuses to
+        remove the env's files: 503 ("eid"), and the env is kept as it was.
         """
 
     @abc.abstractmethod
@@ -101,8 +102,9 @@ class StoreBackend(abc.ABC):
         """Write the upstream env file (<env_path>/<eid>.json) of each env in `eids` now.
 
         Return the ids written; envs that are absent, deleted or unreadable are skipped.
-        A failed write is logged, not raised (the embedded store then refuses changes
-        with 503 until the disk takes writes again).
+        A write the disk refuses is logged and answered 503 ("data") once the others are
+        written; the env's changes stay stored (the embedded store refuses changes with
+        503 until the disk takes writes again).
         """
 
     @abc.abstractmethod
@@ -273,7 +275,8 @@ class StoreBackend(abc.ABC):
 
     @abc.abstractmethod
     def set_views(self, views):
-        """Replace the saved views and store them at once; 400 ("views") unless an object.
+        """Replace the saved views and store them at once; 400 ("views") unless an object
+        of objects of objects ({env: {view: {...}}}).
 
         Views are not numbered and not published (the caller announces them).
         """

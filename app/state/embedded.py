@@ -145,7 +145,7 @@ class EmbeddedStore(ReplicaStore):
         env.dirty = False  # memory only: delete_env removes the files
 
     def _export(self, env):
-        self._snapshot(env, force=True)
+        return self._snapshot(env, force=True)
 
     def _read_views(self):
         with self._views_lock:
@@ -153,8 +153,12 @@ class EmbeddedStore(ReplicaStore):
 
     def _write_views(self, text):
         with self._views_lock:
+            try:
+                self.files.write_views(text)
+            except OSError as exc:  # refused, not half done: the old views stay
+                log.error("could not write the saved views: %s", exc)
+                raise storage_error(f"{exc.strerror or exc} (the saved views)") from None
             self._views_text = text
-            self.files.write_views(text)
 
     # -- saving -----------------------------------------------------------------------
 
@@ -170,7 +174,9 @@ class EmbeddedStore(ReplicaStore):
         env.save_lock (always taken before env.lock) makes one snapshot of an env at a
         time: serialize and rotate the journal under env.lock, then write the file with
         env.lock released so appends go on meanwhile. No older snapshot can overtake a
-        newer one, and none can recreate the file of an env deleted meanwhile.
+        newer one, and none can recreate the file of an env deleted meanwhile. Return
+        True when the file was written, False when the disk refused it, None when there
+        was nothing to write.
         """
         with env.save_lock:
             with env.lock:
@@ -190,8 +196,12 @@ class EmbeddedStore(ReplicaStore):
                 self.files.fault = f"{exc.strerror or exc} (env file of {env.eid})"
                 with env.lock:
                     env.dirty = True
+                written = False
+            else:
+                written = True
             took = time.monotonic() - started
             env.next_save = time.monotonic() + max(self.save_interval, took / self.save_duty)
+            return written
 
     def flush(self, force=False):
         # Snapshot every dirty env that is due (every dirty env when force), fsync the

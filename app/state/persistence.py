@@ -398,6 +398,7 @@ class Persistence:
             return f.read()
 
     def write_views(self, text):
+        os.makedirs(self.view_dir, exist_ok=True)  # made at start; removed since, made again
         atomic_write(os.path.join(self.view_dir, "layouts.json"), text)
 
     def close(self):

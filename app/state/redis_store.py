@@ -388,12 +388,14 @@ class RedisStore(ReplicaStore):
             with env.lock:
                 self._load(env)
                 if env.deleted or env.broken:
-                    return
+                    return None
                 text = self.files.env_text(env.eid, env.to_file())
             try:
                 self.files.write_snapshot(env.eid, text)
             except OSError as exc:  # Redis keeps every change: only the export failed
                 log.error("could not write the env file of %s: %s", env.eid, exc)
+                return False
+            return True
 
     def save_all(self):
         return self.save(self.env_ids())

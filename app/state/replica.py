@@ -165,7 +165,11 @@ class ReplicaStore(StoreBackend):
 
     @abc.abstractmethod
     def _export(self, env):
-        """Write the env's upstream env file now (save, fork, import); no lock held."""
+        """Write the env's upstream env file now (save, fork, import); no lock held.
+
+        Return True when the file was written, False when the disk refused it (logged;
+        the change itself is already stored), None when the env is deleted or unreadable.
+        """
 
     @abc.abstractmethod
     def _read_views(self):
@@ -526,12 +530,24 @@ class ReplicaStore(StoreBackend):
         env, _ = self._get(eid)
         with self._lock:
             self._envs.pop(eid, None)
-        with env.save_lock, self._writing(env):
-            self._drop(env)
-            env.deleted = True
-            self.files.delete(eid)
-            # Browsers showing the env resync (and find it gone).
-            self.publish(eid, "env_reset", {"eid": eid, "seq": env.seq + 1})
+        try:
+            with env.save_lock, self._writing(env):
+                # The files first: when the disk refuses, the env is kept whole.
+                self.files.delete(eid)
+                self._drop(env)
+                env.deleted = True
+                # Browsers showing the env resync (and find it gone).
+                self.publish(eid, "env_reset", {"eid": eid, "seq": env.seq + 1})
+        except OSError as exc:
+            with self._lock:
+                self._envs.setdefault(eid, env)
+            log.error("could not delete the files of env %s: %s", eid, exc)
+            raise VisdomError(
+                f"could not delete the files of env '{eid}': {exc.strerror or exc}; "
+                "the env is kept",
+                "eid",
+                503,
+            ) from None
 
     def fork_env(self, prev_eid, eid):
         try:
@@ -555,7 +571,7 @@ class ReplicaStore(StoreBackend):
         return eid
 
     def save(self, eids):
-        saved = []
+        saved, failed = [], []
         for eid in eids:
             env = self._find(eid)
             if env is None:
@@ -564,8 +580,19 @@ class ReplicaStore(StoreBackend):
                 self._load(env)
                 if env.broken or env.deleted:
                     continue
-            self._export(env)
-            saved.append(eid)
+            written = self._export(env)
+            if written is False:
+                failed.append(eid)
+            elif written:
+                saved.append(eid)
+        if failed:
+            names = ", ".join(repr(eid) for eid in failed)
+            raise VisdomError(
+                f"the disk refused the env file of {names} (the server log says why); "
+                "its changes are kept and the file is written once the disk takes writes",
+                "data",
+                503,
+            )
         return saved
 
     def compare(self, eids, show_all=False):
@@ -596,6 +623,17 @@ class ReplicaStore(StoreBackend):
     def set_views(self, views):
         if not isinstance(views, dict):
             raise VisdomError("'views' must be an object {env: {view: {win: [i, h, w]}}}", "views")
+        for env, named in views.items():
+            if not isinstance(named, dict):
+                raise VisdomError(
+                    f"'views' of env {env!r} must be an object {{view: ...}}", "views"
+                )
+            for name, spec in named.items():
+                if not isinstance(spec, dict):
+                    message = (
+                        f"'views': view {name!r} of env {env!r} must be an object {{win: ...}}"
+                    )
+                    raise VisdomError(message, "views")
         text = json.dumps(views)
         self._write_views(text)
 

@@ -121,6 +121,8 @@ BAD_REQUESTS = [
     ("/api/views", j({}), 400, "views"),
     ("/api/views", j({"views": [1]}), 400, "views"),
     ("/api/views", j({"views": "x"}), 400, "views"),
+    ("/api/views", j({"views": {"main": [None, None]}}), 400, "views"),
+    ("/api/views", j({"views": {"main": {"v": 3}}}), 400, "views"),
     ("/vis_socket_wrap", j({"sid": 5, "message_type": "query"}), 400, "sid"),
 ]
 

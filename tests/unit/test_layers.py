@@ -13,7 +13,7 @@ never a higher one, and the packages of one layer must not import each other in 
     4  app.auth, app.broadcast                   who may do what; the pushes to browsers
     3  app.state                                 the store (its `publish` is injected)
     2  app.jsonio                                JSON for files and sockets
-    1  app.panes                                 pure functions over window data
+    1  app.panes, app.api_spec                   pure functions over window data; the API's description
     0  app.common, app.config, app.extensions, app.memory
 
 The client (visdom_client) has no import cycle between its modules, and its framework
@@ -36,6 +36,7 @@ LAYERS = {
     "app.memory": 0,
     "app.version": 0,
     "app.panes": 1,
+    "app.api_spec": 1,
     "app.jsonio": 2,
     "app.state": 3,
     "app.auth": 4,
