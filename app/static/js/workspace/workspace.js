@@ -45,6 +45,8 @@ export class Workspace {
       close: (win) => this.closeWindow(win),
       emit: (event, payload) => this.emit(event, payload),
       eid: () => (this.compare ? null : this.eid), // where a pane reads more of its data
+      eids: () => this.eids.slice(),
+      windows: () => [...this.panes.values()].map((p) => p.win),
       drawer: new Drawer(),
     };
   }
