@@ -61,6 +61,7 @@ def create_app(test_config=None):
 
     from . import auth
     from .blueprints import (
+        compare,
         data,
         download,
         envs,
@@ -70,6 +71,7 @@ def create_app(test_config=None):
         pages,
         plotting,
         runs,
+        runsapi,
         views,
     )
     from .sockets import init_app as init_sockets
@@ -85,6 +87,8 @@ def create_app(test_config=None):
         download,
         pages,
         runs,
+        runsapi,
+        compare,
         export,
         vis_socket,
     )

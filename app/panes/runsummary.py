@@ -1,0 +1,148 @@
+"""One run's row of the runs table, kept up to date from its experiment record's new entries.
+
+An experiment's metrics are a list of {"key", "value", "step", "timestamp"} that only
+grows (app.panes.experiment), so a RunSummary consumes each entry once (`update`): the
+cost of keeping 1,000 rows current is the number of entries logged since the last read.
+
+Per metric key the row holds {"last", "min", "max", "count", "step", "best_step_min",
+"best_step_max"}:
+- only finite numbers count (NaN, ±Inf, strings, null and booleans are skipped);
+- `last` is the last counted value in logging order, `step` its step;
+- `best_step_min`/`best_step_max` the step where min/max was first reached;
+- an entry without a numeric step gets the number of entries of its key logged before it.
+A key whose values were never numbers has count 0 and null elsewhere.
+The full series stays in numpy columns for `at_step`.
+"""
+
+import math
+
+import numpy as np
+
+from .columns import Column
+
+AGGS = ("last", "min", "max")
+
+
+def _number(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+class MetricSeries:
+    """The counted values of one metric key, in logging order, with running extremes."""
+
+    __slots__ = ("seen", "steps", "values", "last", "step", "min", "max", "min_step", "max_step")
+
+    def __init__(self):
+        self.seen = 0  # entries of the key, counted or not (the default step)
+        self.steps = Column(np.zeros(0))
+        self.values = Column(np.zeros(0))
+        self.last = self.step = self.min = self.max = self.min_step = self.max_step = None
+
+    def add(self, pairs):
+        """Append [(step, value)] (already filtered to finite numbers)."""
+        if not pairs:
+            return
+        steps = [s for s, _ in pairs]
+        values = [v for _, v in pairs]
+        self.steps.extend(steps)
+        self.values.extend(values)
+        self.step, self.last = pairs[-1]
+        for step, value in pairs:
+            if self.min is None or value < self.min:
+                self.min, self.min_step = value, step
+            if self.max is None or value > self.max:
+                self.max, self.max_step = value, step
+
+    def summary(self):
+        return {
+            "last": self.last,
+            "min": self.min,
+            "max": self.max,
+            "count": len(self.values),
+            "step": self.step,
+            "best_step_min": self.min_step,
+            "best_step_max": self.max_step,
+        }
+
+    def at_step(self, step):
+        """Return (value, step) at `step` or the last step before it (the latest logged of
+        equal steps), or None when every counted step is past it."""
+        steps = self.steps.array
+        if not len(steps):
+            return None
+        before = np.flatnonzero(steps <= step)
+        if not len(before):
+            return None
+        best = steps[before].max()
+        i = before[steps[before] == best][-1]
+        return float(self.values.array[i]), _plain(float(steps[i]))
+
+
+def _plain(step):
+    return int(step) if float(step).is_integer() and abs(step) < 2**53 else step
+
+
+class RunSummary:
+    """The runs-table row of one env's experiment (see the module docstring)."""
+
+    def __init__(self, eid, gen):
+        self.eid = eid
+        self.gen = gen
+        self.seq = None
+        self.count = 0  # metric entries consumed
+        self.head = {}
+        self.series = {}
+
+    def update(self, entry):
+        """Take an experiment_tails entry: the record's head and its new metric entries."""
+        self.seq = entry["seq"]
+        if "record" not in entry:
+            return
+        self.head = entry["record"]
+        pending = {}
+        for item in entry["metrics"]:
+            if not isinstance(item, dict):
+                continue
+            key = str(item.get("key"))
+            series = self.series.get(key)
+            if series is None:
+                series = self.series[key] = MetricSeries()
+            step = _number(item.get("step"))
+            if step is None:
+                step = series.seen
+            series.seen += 1
+            value = _number(item.get("value"))
+            if value is not None:
+                pending.setdefault(key, []).append((_plain(step), value))
+        for key, pairs in pending.items():
+            self.series[key].add(pairs)
+        self.count = entry["start"] + len(entry["metrics"])
+
+    def value(self, key, agg="last"):
+        """Return the run's `agg` (last, min or max) of metric `key`, or None."""
+        series = self.series.get(key)
+        return None if series is None else getattr(series, agg)
+
+    def row(self):
+        head = self.head
+        return {
+            "eid": self.eid,
+            "name": head.get("name", self.eid),
+            "status": head.get("status"),
+            "created": head.get("created_at"),
+            "finished": head.get("finished_at"),
+            "params": _pairs(head.get("params")),
+            "tags": _pairs(head.get("tags")),
+            "metrics": {key: series.summary() for key, series in self.series.items()},
+        }
+
+
+def _pairs(entries):
+    out = {}
+    for entry in entries if isinstance(entries, list) else ():
+        if isinstance(entry, dict) and "key" in entry:
+            out[str(entry["key"])] = entry.get("value")
+    return out
