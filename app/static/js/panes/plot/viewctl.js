@@ -201,16 +201,18 @@ export function plotViewControls(gd, body, ctx, hooks) {
       if (metric) {
         const other = (ctx.windows?.() || []).find((w) => w.id === metric);
         q.set('x', `metric:${other?.title || metric}`);
-      } else if (v.xaxis === 'wall' || v.xaxis === 'relative') q.set('x', 'walltime');
+      } else if (v.xaxis === 'wall') q.set('x', 'walltime');
+      else if (v.xaxis === 'relative') q.set('x', 'relative'); // seconds since each run's start
       if (v.trace) q.set('trace', v.trace);
       return `/api/compare/${eids().map(enc).join('+')}/aggregate?${q}`;
     }
     const eid = ctx.eid?.();
     if (!eid) return null;
     const base = `/api/window/${enc(eid)}/${enc(win.id)}`;
-    if (metric) return `${base}?${new URLSearchParams({ by: metric })}`;
+    if (metric && !v.envelope) return `${base}?${new URLSearchParams({ by: metric })}`;
     if (v.envelope) {
       const q = new URLSearchParams({ envelope: '1', px: String(px()) });
+      if (metric) q.set('by', metric);
       if (zoom) {
         q.set('x0', String(zoom[0]));
         q.set('x1', String(zoom[1]));
@@ -220,8 +222,10 @@ export function plotViewControls(gd, body, ctx, hooks) {
     return null;
   }
 
+  /** The bins to ask for: the pane's width rounded up to 100 px, so that a legend that
+   * grows or shrinks the plot area does not ask again for nearly the same answer. */
   function px() {
-    return Math.max(16, Math.round(gd._fullLayout?._size?.w || gd.clientWidth || 600));
+    return Math.min(8192, Math.max(100, Math.ceil((gd.clientWidth || 600) / 100) * 100));
   }
 
   /** The envelope follows zoom and pan: the visible range is read again (as decimation does). */
@@ -299,7 +303,7 @@ export function plotViewControls(gd, body, ctx, hooks) {
 
   function remoteKind(v) {
     if (compare()) return 'aggregate';
-    return v.xaxis.startsWith('metric:') ? 'metric' : 'envelope';
+    return v.envelope ? 'envelope' : 'metric';
   }
 
   async function drawLocal(v) {
@@ -375,8 +379,9 @@ export function plotViewControls(gd, body, ctx, hooks) {
   async function drawRemote(v, answer) {
     const Plotly = hooks.plotly();
     panel.note(null);
-    mode = source === 'metric' || (source === 'aggregate' && v.xaxis.startsWith('metric:')) ? v.xaxis : 'step';
-    if (source === 'aggregate' && (v.xaxis === 'wall' || v.xaxis === 'relative')) mode = v.xaxis;
+    // The answer's x: another metric (any source), or time in the aggregate.
+    const timeX = source === 'aggregate' && (v.xaxis === 'wall' || v.xaxis === 'relative');
+    mode = v.xaxis.startsWith('metric:') || timeX ? v.xaxis : 'step';
     await strip();
     const n = baseCount();
     const colors = gd._fullData.map((t) => t?.line?.color || t?.marker?.color);
@@ -386,12 +391,8 @@ export function plotViewControls(gd, body, ctx, hooks) {
       for (let k = 0; k < n; k++) {
         await style(k, v.show_runs ? { opacity: RUNS_OPACITY, showlegend: false, visible: true } : { visible: false });
       }
-      const relative = mode === 'relative' ? Math.min(...(answer.groups || []).map((g) => g.x?.[0] ?? Infinity)) : 0;
-      const shift = (g) => {
-        if (mode === 'wall') return { ...g, x: (g.x || []).map((t) => t * 1000) };
-        if (mode === 'relative') return { ...g, x: (g.x || []).map((t) => t - relative) };
-        return g;
-      };
+      // Wall time comes in unix seconds: a date axis counts milliseconds.
+      const shift = (g) => (mode === 'wall' ? { ...g, x: (g.x || []).map((t) => t * 1000) } : g);
       const groups = { ...answer, groups: (answer.groups || []).map(shift) };
       overlays.push(...groupTraces(groups, { stat: answer.stat || v.stat, bandName: answer.band || v.band }));
       for (const g of groups.groups) shownY.push(g.lo || [], g.hi || []);
