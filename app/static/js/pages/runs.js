@@ -36,6 +36,7 @@ const state = {
   token: null,
   plotOpen: false,
   polls: 0,
+  reads: [], // the last reads: how many rows each carried (the page's own record)
   timings: {},
 };
 
@@ -87,6 +88,15 @@ async function poll() {
     state.polls += 1;
     document.body.dataset.polls = String(state.polls);
     state.token = got.answer.token;
+    const rows = got.answer.rows || [];
+    state.reads.push({
+      since: path !== '/api/runs',
+      rows: rows.length,
+      eids: rows.slice(0, 10).map((r) => r.eid),
+      removed: got.answer.removed || [],
+      reset: Boolean(got.answer.reset),
+    });
+    if (state.reads.length > 50) state.reads.shift();
     if (mergeRows(state.byEid, got.answer)) {
       state.runs = [...state.byEid.values()];
       await readAtStep();

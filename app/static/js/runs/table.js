@@ -102,8 +102,10 @@ export class RunsTable {
   window() {
     const n = this.shown.length;
     const rowPx = this.rowPx || FALLBACK_ROW_PX;
-    const top = Math.max(0, this.scroller.scrollTop - (this.table.tHead.offsetHeight || 0));
     const height = this.scroller.clientHeight || window.innerHeight;
+    // A filter that leaves fewer rows than the scroll position: the view is their end.
+    const scrolled = Math.max(0, this.scroller.scrollTop - (this.table.tHead.offsetHeight || 0));
+    const top = Math.min(scrolled, Math.max(0, n * rowPx - height));
     const first = Math.max(0, Math.floor(top / rowPx) - OVERSCAN);
     const last = Math.min(n, Math.ceil((top + height) / rowPx) + OVERSCAN);
     return [first, last];
