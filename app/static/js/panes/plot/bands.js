@@ -49,51 +49,44 @@ function band(x, lo, hi, color, group, kind, common) {
 
 const esc = (s) => String(s).replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]);
 
-/**
- * The traces of an aggregate answer: per group a band (unless `bandOn` is false) and a
- * line named "name (n=runs)" whose hover shows the runs behind each point.
- */
-export function groupTraces(answer, { stat = 'mean', bandName = 'std', colorway = COLORWAY, common = {} } = {}) {
-  const out = [];
-  (answer?.groups || []).forEach((g, k) => {
-    const color = colorway[k % colorway.length];
-    const name = `${g.name} (n=${(g.envs || []).length})`;
-    const x = g.x || [];
-    out.push(...band(x, g.lo || [], g.hi || [], color, name, 'band', common));
-    out.push({
-      ...common,
-      type: 'scatter',
-      mode: 'lines',
-      x,
-      y: g.y || [],
-      name,
-      legendgroup: name,
-      line: { color, width: 2 },
-      customdata: g.n || [],
-      hovertemplate: `%{y:.4g} (${stat}; ${bandName} band)<br>n=%{customdata} runs<extra>${esc(name)}</extra>`,
-      visdom_overlay: 'aggregate',
-      visdom_group: g.name,
-      visdom_runs: (g.envs || []).length,
-    });
-  });
-  return out;
-}
-
-/** The envelope of one trace: its min/max band and its per-pixel mean line. */
-export function envelopeTraces(t, name, color, common = {}) {
-  const x = t.x || [];
+/** A band (low edge, filled high edge) and its line on top, in one colour and legend entry. */
+function banded(x, y, lo, hi, color, name, kind, common, { width, ...extra }) {
   return [
-    ...band(x, t.lo || [], t.hi || [], color, name, 'envelope', common),
+    ...band(x, lo || [], hi || [], color, name, kind === 'aggregate' ? 'band' : kind, common),
     {
       ...common,
       type: 'scatter',
       mode: 'lines',
       x,
-      y: t.mean || [],
+      y: y || [],
       name,
       legendgroup: name,
-      line: { color, width: 1.5 },
-      visdom_overlay: 'envelope',
+      visdom_overlay: kind,
+      ...extra,
+      line: { color, width },
     },
   ];
+}
+
+/**
+ * The traces of an aggregate answer: per group a band and a line named "name (n=runs)"
+ * whose hover shows the runs behind each point.
+ */
+export function groupTraces(answer, { stat = 'mean', bandName = 'std', colorway = COLORWAY, common = {} } = {}) {
+  return (answer?.groups || []).flatMap((g, k) => {
+    const runs = (g.envs || []).length;
+    const name = `${g.name} (n=${runs})`;
+    return banded(g.x || [], g.y, g.lo, g.hi, colorway[k % colorway.length], name, 'aggregate', common, {
+      width: 2,
+      customdata: g.n || [],
+      hovertemplate: `%{y:.4g} (${stat}; ${bandName} band)<br>n=%{customdata} runs<extra>${esc(name)}</extra>`,
+      visdom_group: g.name,
+      visdom_runs: runs,
+    });
+  });
+}
+
+/** The envelope of one trace: its min/max band and its per-pixel mean line. */
+export function envelopeTraces(t, name, color, common = {}) {
+  return banded(t.x || [], t.mean, t.lo, t.hi, color, name, 'envelope', common, { width: 1.5 });
 }
