@@ -129,7 +129,9 @@ export function plotViewControls(gd, body, ctx, hooks) {
   let runKeys = null; // [[value, label]] of the compared envs' params and tags
   const winId = () => ctx.win()?.id;
   const eids = () => ctx.eids?.() || [];
-  const compare = () => !ctx.eid?.() && eids().length > 1 && Boolean(ctx.win()?.has_compare);
+  // A merged window of a compare view (not a copy of one env's window, `source_env`).
+  const merged = (w) => Boolean(w?.has_compare) && !w.source_env;
+  const compare = () => !ctx.eid?.() && eids().length > 1 && merged(ctx.win());
   const reader = remoteReader(() => hooks.queue(() => apply()));
   const stampsOf = (k) => {
     const st = ctx.win()?.visdom_wall?.[k];
@@ -160,7 +162,7 @@ export function plotViewControls(gd, body, ctx, hooks) {
   function metricChoices() {
     const own = winId();
     return (ctx.windows?.() || [])
-      .filter((w) => w.id !== own && scalarWindow(w) && Boolean(w.has_compare) === compare())
+      .filter((w) => w.id !== own && scalarWindow(w) && merged(w) === compare())
       .map((w) => [w.id, w.title || w.id]);
   }
 
