@@ -214,3 +214,26 @@ def test_envelope_holds_a_spike_and_follows_zoom(ui):
     # Kept with the env: a reload draws the envelope again.
     ui.open("/env/cg_env")
     ui.wait(f"{gd('E')}.data.some((t) => t.visdom_overlay === 'envelope-hi')")
+
+
+def test_envs_left_out_of_the_groups_are_listed_under_the_plot(ui):
+    setup_runs(ui)
+    ui.line("cg_nolr", "L", STEPS, loss(3.0), title="loss")  # no experiment record
+    eids = ["cg_lr1_seed0", "cg_lr1_seed1", "cg_nolr"]
+    ui.open("/compare/" + "+".join(eids))
+    ui.wait(f"Boolean({gd('L_compare')}?._fullLayout)")
+    ui.pane("L_compare").locator("[data-action='view']").click()
+    panel = ui.pane("L_compare").locator(".view-panel")
+    ui.wait(
+        "Array.from(document.querySelectorAll(`[data-win='L_compare'] .view-group option`))"
+        ".some((o) => o.value === 'param:lr')"
+    )
+    panel.get_by_label("Group by").select_option("param:lr")
+    ui.wait(f"{gd('L_compare')}.data.filter((t) => t.visdom_overlay === 'aggregate').length === 1")
+    assert traces(ui, "L_compare", "aggregate")[0]["name"] == "0.1 (n=2)"
+    note = ui.pane("L_compare").locator(".view-missing")
+    ui.wait("document.querySelector(`[data-win='L_compare'] .view-missing`)?.hidden === false")
+    assert note.inner_text().startswith("Left out: cg_nolr (")
+    # Back to no grouping: nothing is left out.
+    panel.get_by_label("Group by").select_option("")
+    ui.wait("document.querySelector(`[data-win='L_compare'] .view-missing`).hidden === true")

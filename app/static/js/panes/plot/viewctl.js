@@ -299,8 +299,8 @@ export function plotViewControls(gd, body, ctx, hooks) {
     const answer = got?.answer || null;
     source = answer ? remoteKind(v) : null;
     if (!source && v.envelope && path && !got) source = 'envelope'; // keep zoom handling ours meanwhile
-    if (answer) return drawRemote(v, answer);
-    return drawLocal(v);
+    panel.leftOut(source === 'aggregate' ? answer.missing : null);
+    return answer ? drawRemote(v, answer) : drawLocal(v);
   }
 
   function remoteKind(v) {
@@ -489,7 +489,7 @@ export function plotViewControls(gd, body, ctx, hooks) {
       alive = false;
       reader.destroy();
       listeners.delete(onState);
-      panel.el.remove();
+      panel.remove();
       error.remove();
     },
   };

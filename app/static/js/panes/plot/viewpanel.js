@@ -152,7 +152,9 @@ export function buildPanel(body, api) {
     return b;
   };
   const downloads = row(dl('csv'), dl('json'));
-  body.append(root);
+  // Envs an aggregate left out (no such param, no match, no such plot), said under the plot.
+  const leftOut = el('div', { className: 'view-missing', hidden: true });
+  body.append(root, leftOut);
 
   const sync = () => {
     const v = api.effective();
@@ -203,6 +205,19 @@ export function buildPanel(body, api) {
   return {
     el: root,
     sync,
+    /** List the envs an aggregate left out: [{env, reason}] (empty hides the line). */
+    leftOut(missing) {
+      const list = Array.isArray(missing) ? missing : [];
+      leftOut.hidden = !list.length;
+      leftOut.textContent = list.length
+        ? `Left out: ${list.map((m) => `${m.env} (${m.reason})`).join(', ')}`
+        : '';
+      leftOut.title = leftOut.textContent;
+    },
+    remove() {
+      root.remove();
+      leftOut.remove();
+    },
     /** Say why x is the step after all (no wall time; `text` null hides it). */
     note(text) {
       note.hidden = !text;
