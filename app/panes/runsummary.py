@@ -23,10 +23,17 @@ from .columns import Column
 AGGS = ("last", "min", "max")
 
 
-def _number(value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+_NUMBERS = (int, float)  # exact types: a bool is not a metric value
+
+
+def _finite(value):
+    """Return a JSON number as a finite float, else None (NaN, ±Inf, huge, bool, text)."""
+    if type(value) not in _NUMBERS:
         return None
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an int beyond float range
+        return None
     return value if math.isfinite(value) else None
 
 
@@ -62,9 +69,9 @@ class MetricSeries:
             "min": self.min,
             "max": self.max,
             "count": len(self.values),
-            "step": self.step,
-            "best_step_min": self.min_step,
-            "best_step_max": self.max_step,
+            "step": _plain(self.step),
+            "best_step_min": _plain(self.min_step),
+            "best_step_max": _plain(self.max_step),
         }
 
     def at_step(self, step):
@@ -82,6 +89,9 @@ class MetricSeries:
 
 
 def _plain(step):
+    """Return a whole-number step as an int (steps are stored as floats)."""
+    if step is None:
+        return None
     return int(step) if float(step).is_integer() and abs(step) < 2**53 else step
 
 
@@ -103,22 +113,23 @@ class RunSummary:
             return
         self.head = entry["record"]
         pending = {}
+        series_of = self.series
         for item in entry["metrics"]:
             if not isinstance(item, dict):
                 continue
             key = str(item.get("key"))
-            series = self.series.get(key)
+            series = series_of.get(key)
             if series is None:
-                series = self.series[key] = MetricSeries()
-            step = _number(item.get("step"))
+                series = series_of[key] = MetricSeries()
+            step = _finite(item.get("step"))
             if step is None:
-                step = series.seen
+                step = float(series.seen)
             series.seen += 1
-            value = _number(item.get("value"))
+            value = _finite(item.get("value"))
             if value is not None:
-                pending.setdefault(key, []).append((_plain(step), value))
+                pending.setdefault(key, []).append((step, value))
         for key, pairs in pending.items():
-            self.series[key].add(pairs)
+            series_of[key].add(pairs)
         self.count = entry["start"] + len(entry["metrics"])
 
     def value(self, key, agg="last"):

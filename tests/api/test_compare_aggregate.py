@@ -203,3 +203,35 @@ def test_bad_queries_name_the_field(client, post, error_of, url, status, field):
     line(post, "b", range(3), [1, 2, 3])
     experiment(post, "a", lr=1)
     error_of(client.get(url), status, field)
+
+
+def test_by_drops_nan_partners_and_text_traces_come_whole(client, post):
+    line(post, "main", [0, 1, 2], [1, 2, 3], title="loss", win="L")
+    line(post, "main", [0, 1, 2], [10, float("nan"), 30], title="tokens", win="T")
+    body = {
+        "eid": "main",
+        "win": "W",
+        "data": [{"x": ["a", "b"], "y": [1, 2], "name": "a", "type": "scatter"}],
+        "opts": {"title": "words"},
+    }
+    assert post("/events", body).status_code == 200
+    by = strict(client.get("/api/window/main/L?by=T"))
+    assert by["traces"][0]["columns"]["x"] == [10.0, 30.0]
+    words = strict(client.get("/api/window/main/W?envelope=1"))
+    assert words["traces"] == [{"index": 0, "name": "a", "total": 2, "whole": True}]
+    both = strict(client.get("/api/window/main/L?by=T&envelope=1&px=50"))
+    assert both["traces"][0]["x"] == [10.0, 30.0] and both["traces"][0]["mean"] == [1.0, 3.0]
+
+
+def test_unicode_and_very_long_env_names(client, post):
+    eids = ["実験_λ=0.1_" + "x" * 150 + f"_seed{k}" for k in range(3)]
+    for k, eid in enumerate(eids):
+        line(post, eid, range(4), [float(k)] * 4)
+    url = agg_url(eids, title="loss", group=r"re:^(.*)_seed\d+$", band="sem")
+    body = strict(
+        client.get(
+            "/api/compare/" + urllib.parse.quote("+".join(eids)) + url[url.index("/aggregate") :]
+        )
+    )
+    assert [g["name"] for g in body["groups"]] == [eids[0][: -len("_seed0")]]
+    assert body["groups"][0]["y"] == [1.0] * 4 and body["groups"][0]["n"] == [3] * 4
