@@ -17,7 +17,7 @@ def line(post, eid, x, y, title="loss", win="L", name="a", append=False):
         "opts": {"title": title},
     }
     if append:
-        body = {"eid": eid, "win": win, "name": name, "append": True, "x": list(x), "y": list(y)}
+        body = dict(body, name=name, append=True)
         return post("/update", body)
     response = post("/events", body)
     assert response.status_code == 200, response.get_data(as_text=True)
@@ -235,3 +235,18 @@ def test_unicode_and_very_long_env_names(client, post):
     )
     assert [g["name"] for g in body["groups"]] == [eids[0][: -len("_seed0")]]
     assert body["groups"][0]["y"] == [1.0] * 4 and body["groups"][0]["n"] == [3] * 4
+
+
+def test_the_aggregate_follows_appends_with_newer_seqs(client, post):
+    line(post, "r1", [0, 1], [1.0, 1.0])
+    line(post, "r2", [0, 1], [3.0, 3.0])
+    before = strict(client.get(agg_url(["r1", "r2"], title="loss")))
+    assert before["groups"][0]["x"] == [0, 1]
+    assert line(post, "r2", [2, 3], [5.0, 5.0], append=True).status_code == 200
+    after = strict(client.get(agg_url(["r1", "r2"], title="loss")))
+    assert (
+        after["seqs"]["r2"] > before["seqs"]["r2"] and after["seqs"]["r1"] == before["seqs"]["r1"]
+    )
+    assert after["groups"][0]["x"] == [0, 1, 2, 3]
+    assert after["groups"][0]["n"] == [2, 2, 1, 1]  # r1 stops at 1: not extrapolated
+    assert after["groups"][0]["y"] == [2.0, 2.0, 5.0, 5.0]
