@@ -291,7 +291,7 @@ def trace_xy(window, index, trace, x_kind, x_window=None):
         stamps = walltime.trace_stamps(window, index)
         if stamps is None:
             return "no wall time was recorded for it"
-        times = np.asarray(walltime.all_times(stamps, len(y)), dtype=np.float64)
+        times = walltime.times_of(stamps, np.arange(len(y)))
         if x_kind == "relative":
             times = times - times[0] if len(times) else times
         return times, y

@@ -250,3 +250,20 @@ def test_the_aggregate_follows_appends_with_newer_seqs(client, post):
     assert after["groups"][0]["x"] == [0, 1, 2, 3]
     assert after["groups"][0]["n"] == [2, 2, 1, 1]  # r1 stops at 1: not extrapolated
     assert after["groups"][0]["y"] == [2.0, 2.0, 5.0, 5.0]
+
+
+def test_wall_time_and_relative_x(client, post, monkeypatch):
+    import time as clock
+
+    now = [1000.0]
+    monkeypatch.setattr(clock, "time", lambda: now[0])
+    line(post, "w1", [0, 1], [1.0, 1.0])
+    now[0] = 1010.0
+    line(post, "w1", [2, 3], [3.0, 3.0], append=True)
+    now[0] = 5000.0
+    line(post, "w2", [0], [5.0])
+    wall = strict(client.get(agg_url(["w1", "w2"], title="loss", x="walltime", band="minmax")))
+    assert wall["groups"][0]["x"] == [1000.0, 1010.0, 5000.0]
+    relative = strict(client.get(agg_url(["w1", "w2"], title="loss", x="relative")))
+    assert relative["groups"][0]["x"] == [0.0, 10.0]
+    assert relative["groups"][0]["y"] == [3.0, 3.0] and relative["groups"][0]["n"] == [2, 1]
