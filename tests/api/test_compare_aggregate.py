@@ -267,3 +267,26 @@ def test_wall_time_and_relative_x(client, post, monkeypatch):
     relative = strict(client.get(agg_url(["w1", "w2"], title="loss", x="relative")))
     assert relative["groups"][0]["x"] == [0.0, 10.0]
     assert relative["groups"][0]["y"] == [3.0, 3.0] and relative["groups"][0]["n"] == [2, 1]
+
+
+def test_by_keeps_per_point_columns(client, post):
+    body = {
+        "eid": "main",
+        "win": "L",
+        "data": [
+            {
+                "x": [0, 1, 2],
+                "y": [3, 2, 1],
+                "text": ["a", "b", "c"],
+                "marker": {"color": ["red", "green", "blue"]},
+                "type": "scatter",
+                "name": "a",
+            }
+        ],
+        "opts": {"title": "loss"},
+    }
+    assert post("/events", body).status_code == 200
+    line(post, "main", [1, 2], [100, 200], title="tokens", win="T")
+    columns = strict(client.get("/api/window/main/L?by=T"))["traces"][0]["columns"]
+    assert columns["x"] == [100.0, 200.0] and columns["text"] == ["b", "c"]
+    assert columns["marker.color"] == ["green", "blue"]
