@@ -1,6 +1,5 @@
 """GET /api/runs (rows, changes since a token), /api/runs/at_step, /groups, /diff."""
 
-import json
 import math
 
 import numpy as np
@@ -20,12 +19,6 @@ def run(post, eid, lr, seed, losses, steps=None):
         log(post, eid, action="metrics", metrics={"loss": loss, "acc": 1 - loss / 10}, step=step)
 
 
-def strict(response):
-    text = response.get_data(as_text=True)
-    assert response.status_code == 200, text
-    return json.loads(text, parse_constant=lambda c: pytest.fail(f"non-strict JSON {c}"))
-
-
 @pytest.fixture
 def lab(post):
     run(post, "lr1_s0", 0.1, 0, [5.0, 3.0, 4.0, 2.5])
@@ -36,7 +29,7 @@ def lab(post):
     return post
 
 
-def test_rows_hold_summaries_params_tags(client, lab):
+def test_rows_hold_summaries_params_tags(client, lab, strict):
     body = strict(client.get("/api/runs"))
     rows = {r["eid"]: r for r in body["rows"]}
     assert set(rows) == {"lr1_s0", "lr1_s1", "lr1_s2", "lr2_s0", "lr2_s1"}
@@ -58,7 +51,7 @@ def test_rows_hold_summaries_params_tags(client, lab):
     assert nan_run["count"] == 3 and nan_run["last"] == 2.1 and nan_run["step"] == 30
 
 
-def test_since_returns_only_what_changed_and_what_was_removed(client, lab, post):
+def test_since_returns_only_what_changed_and_what_was_removed(client, lab, post, strict):
     first = strict(client.get("/api/runs"))
     token = first["token"]
     same = strict(client.get(f"/api/runs?since={token}"))
@@ -85,13 +78,13 @@ def test_since_returns_only_what_changed_and_what_was_removed(client, lab, post)
     assert len(full["rows"]) == 5
 
 
-def test_an_unknown_token_gets_every_row_and_reset(client, lab, error_of):
+def test_an_unknown_token_gets_every_row_and_reset(client, lab, error_of, strict):
     body = strict(client.get("/api/runs?since=otherprocess.3"))
     assert body["reset"] is True and len(body["rows"]) == 5
     error_of(client.get("/api/runs?since=garbage"), 400, "since")
 
 
-def test_at_step_takes_the_last_value_at_or_before(client, lab):
+def test_at_step_takes_the_last_value_at_or_before(client, lab, strict):
     body = strict(client.get("/api/runs/at_step?metric=loss&step=15"))
     assert body["values"]["lr1_s0"] == {"value": 3.0, "step": 10}
     assert body["values"]["lr2_s1"] == {"value": 1.2, "step": 10}
@@ -101,7 +94,7 @@ def test_at_step_takes_the_last_value_at_or_before(client, lab):
     assert nan_step["values"] == {"lr1_s2": {"value": 2.8, "step": 10}}
 
 
-def test_groups_give_count_and_ci_of_the_mean(client, lab):
+def test_groups_give_count_and_ci_of_the_mean(client, lab, strict):
     body = strict(client.get("/api/runs/groups?group=param:lr&metrics=loss"))
     groups = {g["name"]: g for g in body["groups"]}
     assert groups["0.1"]["count"] == 3 and groups["0.2"]["count"] == 2
@@ -118,7 +111,7 @@ def test_groups_give_count_and_ci_of_the_mean(client, lab):
 
 
 @pytest.mark.parametrize("method", ["welch", "bootstrap"])
-def test_diff_of_two_groups(client, lab, method):
+def test_diff_of_two_groups(client, lab, method, strict):
     url = f"/api/runs/diff?group=param:lr&a=0.1&b=0.2&metric=loss&method={method}"
     body = strict(client.get(url))
     a, b = [2.5, 2.2, 2.1], [1.5, 0.9]
@@ -153,7 +146,7 @@ def test_bad_runs_queries_name_the_field(client, lab, error_of, url, field):
     error_of(client.get(url), 400, field)
 
 
-def test_unicode_long_names_and_odd_values(client, post):
+def test_unicode_long_names_and_odd_values(client, post, strict):
     eid = "実験_" + "x" * 200
     log(post, eid, action="log", params={"lr": "3e-4"}, tags={"note": "ß"})
     log(post, eid, action="metrics", metrics={"loss": float("inf"), "txt": "n/a"}, step=None)
