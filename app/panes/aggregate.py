@@ -27,6 +27,7 @@ import numpy as np
 
 from ..common import VisdomError
 from . import stats, walltime
+from .columns import Column
 from .decimate import MAX_PX
 
 STATS = ("mean", "median")
@@ -36,7 +37,11 @@ DEFAULT_PX = 1200
 
 
 class Grid:
-    """The shared x grid: `x` (the points' x), and `edges` when it is made of bins."""
+    """The shared x grid: `x` (the points' x), and `edges` when it is made of bins.
+
+    Bin k holds lo <= x < hi of its edges (the last bin also its upper edge): a value on
+    an inner edge belongs to the bin above it.
+    """
 
     def __init__(self, x, edges=None):
         self.x = x
@@ -45,15 +50,36 @@ class Grid:
     def __len__(self):
         return len(self.x)
 
-    def index(self, x):
-        """Return the grid index of each x (x within the grid's range)."""
+    def bounds(self):
+        """Return the (lowest, highest) x the grid covers."""
         if self.edges is None:
-            return np.clip(np.searchsorted(self.x, x), 0, len(self.x) - 1)
-        width = (self.edges[-1] - self.edges[0]) / (len(self.edges) - 1)
-        if width <= 0:
-            return np.zeros(len(x), dtype=np.int64)
-        raw = np.floor((x - self.edges[0]) / width).astype(np.int64)
-        return np.clip(raw, 0, len(self.x) - 1)
+            return self.x[0], self.x[-1]
+        return self.edges[0], self.edges[-1]
+
+
+def _is_sorted(x):
+    return len(x) < 2 or bool(np.all(x[1:] >= x[:-1]))
+
+
+def _cells(grid, x):
+    """Sort the points (x within the grid's range) into grid cells.
+
+    Return (order, starts, cells, counts): `order` sorts the points by x (None when they
+    already are), `starts` the position, in that order, of the first point of each
+    non-empty cell, `cells` those cells' grid indices and `counts` their points. Sorted x
+    (the usual case: steps only grow) costs a binary search per cell, not a pass per point.
+    """
+    order = None if _is_sorted(x) else np.argsort(x, kind="stable")
+    xs = x if order is None else x[order]
+    if grid.edges is None:
+        starts = np.searchsorted(xs, grid.x, side="left")
+        counts = np.searchsorted(xs, grid.x, side="right") - starts
+    else:
+        inner = np.searchsorted(xs, grid.edges[1:-1], side="left")
+        starts = np.concatenate(([0], inner))
+        counts = np.concatenate((inner, [len(xs)])) - starts
+    cells = np.flatnonzero(counts)
+    return order, starts[cells], cells, counts[cells]
 
 
 def clean(x, y):
@@ -112,10 +138,7 @@ def make_grid(xs, px, x0=None, x1=None):
 
 
 def _in_range(grid, x, y):
-    if grid.edges is None:
-        lo, hi = grid.x[0], grid.x[-1]
-    else:
-        lo, hi = grid.edges[0], grid.edges[-1]
+    lo, hi = grid.bounds()
     keep = (x >= lo) & (x <= hi)
     return (x, y) if keep.all() else (x[keep], y[keep])
 
@@ -126,15 +149,13 @@ def on_grid(grid, x, y):
     out = np.full(len(grid), np.nan)
     if not len(x):
         return out
-    idx = grid.index(x)
-    counts = np.bincount(idx, minlength=len(grid))
-    sums = np.bincount(idx, weights=y, minlength=len(grid))
-    has = np.flatnonzero(counts)
-    out[has] = sums[has] / counts[has]
-    first, last = has[0], has[-1]
-    if last - first + 1 > len(has):  # gaps inside the run's own range
+    order, starts, cells, counts = _cells(grid, x)
+    ys = y if order is None else y[order]
+    out[cells] = np.add.reduceat(ys, starts) / counts
+    first, last = cells[0], cells[-1]
+    if last - first + 1 > len(cells):  # gaps inside the run's own range
         span = slice(first, last + 1)
-        out[span] = np.interp(grid.x[span], grid.x[has], out[has])
+        out[span] = np.interp(grid.x[span], grid.x[cells], out[cells])
     return out
 
 
@@ -168,19 +189,13 @@ def envelope(x, y, px=DEFAULT_PX, x0=None, x1=None):
     if grid is None:
         return {"x": [], "mean": [], "lo": [], "hi": [], "n": []}
     x, y = _in_range(grid, x, y)  # the grid lies inside [x0, x1]
-    idx = grid.index(x)
-    order = np.argsort(idx, kind="stable")
-    idx, y = idx[order], y[order]
-    starts = np.flatnonzero(np.concatenate(([True], idx[1:] != idx[:-1]))) if len(idx) else []
-    if not len(starts):
-        return {"x": [], "mean": [], "lo": [], "hi": [], "n": []}
-    counts = np.diff(np.append(starts, len(idx)))
-    sums = np.add.reduceat(y, starts)
+    order, starts, cells, counts = _cells(grid, x)
+    ys = y if order is None else y[order]
     return {
-        "x": grid.x[idx[starts]].tolist(),
-        "mean": (sums / counts).tolist(),
-        "lo": np.minimum.reduceat(y, starts).tolist(),
-        "hi": np.maximum.reduceat(y, starts).tolist(),
+        "x": grid.x[cells].tolist(),
+        "mean": (np.add.reduceat(ys, starts) / counts).tolist(),
+        "lo": np.minimum.reduceat(ys, starts).tolist(),
+        "hi": np.maximum.reduceat(ys, starts).tolist(),
         "n": counts.astype(int).tolist(),
     }
 
@@ -238,14 +253,20 @@ def find_trace(window, name=None):
     return None
 
 
+def _floats(values):
+    """Return values as a float array; a float Column is read in place (no copy)."""
+    if isinstance(values, Column):
+        return values.array.astype(np.float64, copy=False)
+    return np.asarray(values, dtype=np.float64)
+
+
 def step_and_y(trace):
     """Return (step, y) float arrays of a trace (step 0, 1, … without x), or None when its
     values are not numbers."""
-    y = trace.get("y")
     try:
-        ys = np.asarray(y, dtype=np.float64)
+        ys = _floats(trace.get("y"))
         x = trace.get("x")
-        xs = np.arange(len(ys), dtype=np.float64) if x is None else np.asarray(x, dtype=np.float64)
+        xs = np.arange(len(ys), dtype=np.float64) if x is None else _floats(x)
     except (TypeError, ValueError):
         return None
     if ys.ndim != 1 or xs.ndim != 1:
@@ -270,7 +291,7 @@ def trace_xy(window, index, trace, x_kind, x_window=None):
         stamps = walltime.trace_stamps(window, index)
         if stamps is None:
             return "no wall time was recorded for it"
-        times = np.asarray(walltime.all_times(stamps, len(y)), dtype=np.float64)
+        times = walltime.times_of(stamps, np.arange(len(y)))
         if x_kind == "relative":
             times = times - times[0] if len(times) else times
         return times, y

@@ -11,22 +11,28 @@ Per metric key the row holds {"last", "min", "max", "count", "step", "best_step_
 - `best_step_min`/`best_step_max` the step where min/max was first reached;
 - an entry without a numeric step gets the number of entries of its key logged before it.
 A key whose values were never numbers has count 0 and null elsewhere.
-The full series stays in numpy columns for `at_step`.
+The full series stays in compact float arrays for `at_step`.
 """
 
+import array
 import math
 
 import numpy as np
 
-from .columns import Column
-
 AGGS = ("last", "min", "max")
 
 
-def _number(value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+_NUMBERS = (int, float)  # exact types: a bool is not a metric value
+
+
+def _finite(value):
+    """Return a JSON number as a finite float, else None (NaN, ±Inf, huge, bool, text)."""
+    if type(value) not in _NUMBERS:
         return None
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an int beyond float range
+        return None
     return value if math.isfinite(value) else None
 
 
@@ -37,24 +43,22 @@ class MetricSeries:
 
     def __init__(self):
         self.seen = 0  # entries of the key, counted or not (the default step)
-        self.steps = Column(np.zeros(0))
-        self.values = Column(np.zeros(0))
+        self.steps = array.array("d")  # 8 bytes a value; read by numpy without a copy
+        self.values = array.array("d")
         self.last = self.step = self.min = self.max = self.min_step = self.max_step = None
 
-    def add(self, pairs):
-        """Append [(step, value)] (already filtered to finite numbers)."""
-        if not pairs:
+    def add(self, steps, values):
+        """Append the finite `values` logged at `steps` (lists of floats, in logging order)."""
+        if not values:
             return
-        steps = [s for s, _ in pairs]
-        values = [v for _, v in pairs]
         self.steps.extend(steps)
         self.values.extend(values)
-        self.step, self.last = pairs[-1]
-        for step, value in pairs:
-            if self.min is None or value < self.min:
-                self.min, self.min_step = value, step
-            if self.max is None or value > self.max:
-                self.max, self.max_step = value, step
+        self.step, self.last = steps[-1], values[-1]
+        low, high = min(values), max(values)
+        if self.min is None or low < self.min:  # the step where it was first reached
+            self.min, self.min_step = low, steps[values.index(low)]
+        if self.max is None or high > self.max:
+            self.max, self.max_step = high, steps[values.index(high)]
 
     def summary(self):
         return {
@@ -62,15 +66,16 @@ class MetricSeries:
             "min": self.min,
             "max": self.max,
             "count": len(self.values),
-            "step": self.step,
-            "best_step_min": self.min_step,
-            "best_step_max": self.max_step,
+            "step": _plain(self.step),
+            "best_step_min": _plain(self.min_step),
+            "best_step_max": _plain(self.max_step),
         }
 
     def at_step(self, step):
         """Return (value, step) at `step` or the last step before it (the latest logged of
         equal steps), or None when every counted step is past it."""
-        steps = self.steps.array
+        # A copy (slicing is atomic): an array exporting its buffer could not grow.
+        steps = np.frombuffer(self.steps[:], dtype=np.float64)
         if not len(steps):
             return None
         before = np.flatnonzero(steps <= step)
@@ -78,10 +83,13 @@ class MetricSeries:
             return None
         best = steps[before].max()
         i = before[steps[before] == best][-1]
-        return float(self.values.array[i]), _plain(float(steps[i]))
+        return self.values[i], _plain(float(steps[i]))
 
 
 def _plain(step):
+    """Return a whole-number step as an int (steps are stored as floats)."""
+    if step is None:
+        return None
     return int(step) if float(step).is_integer() and abs(step) < 2**53 else step
 
 
@@ -102,23 +110,29 @@ class RunSummary:
         if "record" not in entry:
             return
         self.head = entry["record"]
-        pending = {}
+        pending = {}  # key -> ([steps], [values]) of this update
+        series_of = self.series
         for item in entry["metrics"]:
             if not isinstance(item, dict):
                 continue
             key = str(item.get("key"))
-            series = self.series.get(key)
+            series = series_of.get(key)
             if series is None:
-                series = self.series[key] = MetricSeries()
-            step = _number(item.get("step"))
+                series = series_of[key] = MetricSeries()
+                pending[key] = ([], [])
+            elif key not in pending:
+                pending[key] = ([], [])
+            step = _finite(item.get("step"))
             if step is None:
-                step = series.seen
+                step = float(series.seen)
             series.seen += 1
-            value = _number(item.get("value"))
+            value = _finite(item.get("value"))
             if value is not None:
-                pending.setdefault(key, []).append((_plain(step), value))
-        for key, pairs in pending.items():
-            self.series[key].add(pairs)
+                steps, values = pending[key]
+                steps.append(step)
+                values.append(value)
+        for key, (steps, values) in pending.items():
+            series_of[key].add(steps, values)
         self.count = entry["start"] + len(entry["metrics"])
 
     def value(self, key, agg="last"):

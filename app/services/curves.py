@@ -9,6 +9,7 @@ import numpy as np
 from ..common import VisdomError
 from ..panes import aggregate as agg
 from ..panes import decimate
+from ..panes.columns import Column
 from ..panes.grouping import group_envs, parse_group
 from ..state import get_store
 
@@ -163,8 +164,12 @@ def _joined_points(trace, x_window, got, x0, x1, budget):
     hit, new_x = hit[keep], new_x[keep]
     sub = {"type": trace.get("type"), "x": step[hit], "y": y[hit], XBY: new_x}
     for path, col in decimate.point_columns(trace).items():
-        if "." not in path and path not in (XBY,):
-            sub[path] = np.asarray(col, dtype=object)[hit] if len(hit) else []
+        taken = col.array[hit] if isinstance(col, Column) else [col[i] for i in hit.tolist()]
+        key, _dot, inner = path.partition(".")
+        if inner:  # marker.color and the like: nested as plotly has them
+            sub.setdefault(key, {})[inner] = taken
+        elif key != XBY:
+            sub[key] = taken
     points = decimate.trace_points(sub, None, budget)
     if points is None:  # nothing numeric left to choose from
         points = {"columns": {"x": [], "y": []}, "total": 0, "shown": 0, "raw": True}

@@ -137,7 +137,7 @@ def _grouped(runs, group):
     return grouping.group_envs(eids, group, heads)
 
 
-def _metric_keys(runs, metrics):
+def _metric_keys(runs, metrics, field="metrics"):
     every = []
     for run in runs.values():
         every += [key for key in run.series if key not in every]
@@ -145,7 +145,7 @@ def _metric_keys(runs, metrics):
         return every
     for key in metrics:
         if runs and key not in every:
-            raise VisdomError(f"'metrics': no run logs the metric {key!r}", "metrics")
+            raise VisdomError(f"'{field}': no run logs the metric {key!r}", field)
     return metrics
 
 
@@ -175,7 +175,7 @@ def diff(runs, group, a, b, metric, agg="last", method="welch"):
         raise VisdomError(f"'method' must be welch or bootstrap, got {method!r}", "method")
     if not metric:
         raise VisdomError("'metric' is required", "metric")
-    _metric_keys(runs, [metric])
+    _metric_keys(runs, [metric], "metric")
     placed, _missing = _grouped(runs, group)
     sides = {}
     for field, name in (("a", a), ("b", b)):

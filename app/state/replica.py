@@ -543,7 +543,8 @@ class ReplicaStore(StoreBackend):
                     "seq": seq,
                     "record": head,
                     "start": start,
-                    "metrics": clone(metrics[start:]),
+                    # Entries are never changed once logged: a shallow copy of each is a copy.
+                    "metrics": [dict(m) if isinstance(m, dict) else m for m in metrics[start:]],
                 }
         return found
 
