@@ -7,7 +7,8 @@ sorting, filtering, scrolling and grouping.
 The runs are written as env files (experiment records) before the server starts, so the
 figures are the page's, not the logging's. Times come from the page's own clock:
 "interactive" is performance.now() (from navigation start) when the first read of
-GET /api/runs has been merged and its rows drawn; sort and filter are the synchronous
+GET /api/runs has been merged and its rows drawn (the first load of a fresh server, which
+reads the 1,000 env files, is printed on its own; the median is over the later loads); sort and filter are the synchronous
 work of one click or keystroke (filter, sort, draw the rows in view), measured around it.
 Goals (issue 16): interactive ≤ 1 s, sort/filter ≤ 100 ms. Prints the median of the
 repeats; on a shared machine the figures are noisy.
@@ -89,13 +90,6 @@ def main():
     srv = ServerProcess(env_path)
     srv.start()
     try:
-        start = time.perf_counter()
-        full = requests.get(f"{srv.url}/api/runs", timeout=120)
-        first_read = time.perf_counter() - start
-        token = full.json()["token"]
-        start = time.perf_counter()
-        requests.get(f"{srv.url}/api/runs", params={"since": token}, timeout=60)
-        since_read = time.perf_counter() - start
         figures = {"interactive": [], "sort": [], "sort_again": [], "filter": [], "clear": []}
         scroll, group = [], []
         with sync_playwright() as pw:
@@ -120,24 +114,36 @@ def main():
                 page.wait_for_selector("#runs-groups-box[data-groups='3']", timeout=30000)
                 group.append((time.perf_counter() - t0) * 1000)
             browser.close()
+        # The server's side alone (warm: the pages above read every row already).
+        start = time.perf_counter()
+        full = requests.get(f"{srv.url}/api/runs", timeout=120)
+        first_read = time.perf_counter() - start
+        token = full.json()["token"]
+        start = time.perf_counter()
+        requests.get(f"{srv.url}/api/runs", params={"since": token}, timeout=60)
+        since_read = time.perf_counter() - start
     finally:
         srv.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"runs table: {args.runs} runs x {args.metrics} metrics x {args.steps} steps")
-    print(f"  GET /api/runs (first read, cold)        {first_read * 1000:8.1f} ms")
-    print(f"  GET /api/runs?since (nothing changed)   {since_read * 1000:8.1f} ms")
-    print(f"  rows drawn (virtualized)                {drawn:8d}")
+    cold = figures["interactive"][0]
+    print(f"  {'time to interactive, first load of a fresh server':52s}{cold:8.1f} ms")
+    print(f"  {'GET /api/runs (every row, warm)':52s}{first_read * 1000:8.1f} ms")
+    print(f"  {'GET /api/runs?since (nothing changed)':52s}{since_read * 1000:8.1f} ms")
+    print(f"  {'row elements drawn (virtualized)':52s}{drawn:8d}")
     labels = {
-        "interactive": "time to interactive (goal <= 1000 ms)",
+        "interactive": "time to interactive, later loads (goal <= 1000 ms)",
         "sort": "sort by a metric     (goal <= 100 ms)",
         "sort_again": "sort again (reverse) (goal <= 100 ms)",
         "filter": "filter by text       (goal <= 100 ms)",
         "clear": "clear the filter     (goal <= 100 ms)",
     }
+    figures["interactive"] = figures["interactive"][1:] or figures["interactive"]
     for key, label in labels.items():
-        print(f"  {label:40s}{median(figures[key]):8.1f} ms  (median of {args.loads})")
-    print(f"  {'scroll to a new place (2 frames)':40s}{median(scroll):8.1f} ms")
-    print(f"  {'group by lr (request + draw)':40s}{median(group):8.1f} ms")
+        got = figures[key]
+        print(f"  {label:52s}{median(got):8.1f} ms  (median of {len(got)})")
+    print(f"  {'scroll to a new place (2 frames)':52s}{median(scroll):8.1f} ms")
+    print(f"  {'group by lr (request + draw)':52s}{median(group):8.1f} ms")
 
 
 if __name__ == "__main__":
