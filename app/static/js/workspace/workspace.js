@@ -5,7 +5,7 @@
 // are drawn when they come near the viewport (lazy.js).
 import { request } from '../lib/socket.js';
 import { loadPlotly } from '../panes/plot/plot.js';
-import { setViewSettings } from '../panes/plot/viewctl.js';
+import { setViewSettings } from '../panes/plot/viewstate.js';
 import { paneType } from '../panes/registry.js';
 import { Grid } from './grid.js';
 import { Drawer } from './lazy.js';

@@ -4,7 +4,7 @@
 // envelope, CSV/JSON downloads, and in a compare view the aggregate of the runs by group
 // (mean/median line with a std/sem/ci95/minmax band). Settings live with the env on the
 // server (`update_view` -> `view_settings`), so a reload or a shared URL shows the same
-// view; a compare view's settings stay in the page (it has no env to keep them in).
+// view; a compare view's settings stay in the page (viewstate.js keeps them all).
 // Smoothing and time axes are computed on the drawn points (decimated curves included);
 // x by metric, the envelope and the aggregate are read from the server (remote.js) on the
 // full stored data. The raw traces stay as plot.js draws them, faded or hidden, and
@@ -15,87 +15,10 @@ import { envelopeTraces, groupTraces } from './bands.js';
 import { remoteReader } from './remote.js';
 import { drawnTimes, robustRange, smooth, smoothingOn } from './smoothing.js';
 import { buildPanel } from './viewpanel.js';
+import { change, effective, onViewSettings } from './viewstate.js';
 
-const state = { eid: null, env: {}, windows: {} };
-const compareState = new Map(); // compare window id -> its settings (kept across resyncs)
-const listeners = new Set();
-let host = { socket: null, readonly: true };
 const FADED = 0.25;
 const RUNS_OPACITY = 0.18;
-
-/** Wire the module to the page (pages/env.js): the socket, read-only, and the top bar. */
-export function initViewControls(options) {
-  host = options;
-  const input = document.getElementById('env-smoothing');
-  if (!input) return;
-  input.disabled = Boolean(options.readonly);
-  const out = document.getElementById('env-smoothing-value');
-  const show = () => {
-    input.value = String(state.env.smoothing ?? 0);
-    if (out) out.textContent = Number(input.value).toFixed(3);
-  };
-  listeners.add(show);
-  input.addEventListener('input', () => {
-    if (out) out.textContent = Number(input.value).toFixed(3);
-    change(null, { smoothing: Number(input.value) }, true);
-  });
-  input.addEventListener('change', () => change(null, { smoothing: Number(input.value) }));
-}
-
-/** Take the settings of the env just joined (a join ack) or of a `view_settings` message. */
-export function setViewSettings(eid, settings) {
-  state.eid = eid || null;
-  state.env = { ...(settings?.env || {}) };
-  state.windows = {};
-  for (const [win, own] of Object.entries(settings?.windows || {})) state.windows[win] = { ...own };
-  for (const fn of listeners) fn();
-}
-
-/** The settings in force for window `win`: its own, else the env's, else the defaults. */
-function effective(win) {
-  const own = { ...(state.windows[win] || {}), ...(compareState.get(win) || {}) };
-  const pick = (key, dflt) => own[key] ?? state.env[key] ?? dflt;
-  const kind = pick('smoothing_kind', 'ema');
-  return {
-    smoothing: Number(pick('smoothing', 0)) || 0,
-    smoothing_kind: ['ema', 'time_ema', 'running', 'gaussian'].includes(kind) ? kind : 'ema',
-    smoothing_window: Math.max(1, Math.round(Number(pick('smoothing_window', 1)) || 1)),
-    smoothing_sigma: Math.max(0, Number(pick('smoothing_sigma', 0)) || 0),
-    log_x: Boolean(pick('log_x', false)),
-    log_y: Boolean(pick('log_y', false)),
-    xaxis: String(pick('xaxis', 'step')),
-    outliers: Boolean(pick('outliers', false)),
-    envelope: Boolean(pick('envelope', false)),
-    group: String(own.group ?? ''),
-    stat: own.stat || 'mean',
-    band: own.band || 'std',
-    show_runs: Boolean(own.show_runs),
-    trace: own.trace || '',
-  };
-}
-
-const COMPARE_KEYS = new Set(['group', 'stat', 'band', 'show_runs', 'trace']);
-
-let sendTimer = null;
-/** Apply a change here at once, and keep it on the server (`local`: not sent yet). */
-function change(win, view, local = false) {
-  if (win !== null && !state.eid) {
-    // A compare view: no env keeps its settings, the page does.
-    compareState.set(win, { ...(compareState.get(win) || {}), ...view });
-    for (const fn of listeners) fn();
-    return;
-  }
-  for (const key of Object.keys(view)) if (COMPARE_KEYS.has(key)) delete view[key];
-  const target = win === null ? state.env : (state.windows[win] ||= {});
-  Object.assign(target, view);
-  if (win === null && 'smoothing' in view) for (const own of Object.values(state.windows)) delete own.smoothing;
-  for (const fn of listeners) fn();
-  if (host.readonly || !host.socket || !state.eid) return;
-  clearTimeout(sendTimer);
-  const send = () => host.socket.emit('update_view', { eid: state.eid, win, view });
-  if (local) sendTimer = setTimeout(send, 250);
-  else send();
-}
 
 // What a plot drawn from its stored layout shows (no view setting applied).
 const DEFAULT_VIEW = { log_x: false, log_y: false, outliers: false };
@@ -155,7 +78,7 @@ export function plotViewControls(gd, body, ctx, hooks) {
     panel.sync();
     if (gd._fullLayout) hooks.queue(() => apply());
   };
-  listeners.add(onState);
+  const unlisten = onViewSettings(onState);
   const hasWall = () => (gd.data || []).some((t, k) => !t.visdom_overlay && is2d(t) && stampsOf(k));
 
   /** The other scalar windows shown on the page: [[win id, title]]. */
@@ -399,10 +322,13 @@ export function plotViewControls(gd, body, ctx, hooks) {
       overlays.push(...groupTraces(groups, { stat: answer.stat || v.stat, bandName: answer.band || v.band }));
       for (const g of groups.groups) shownY.push(g.lo || [], g.hi || []);
     } else {
+      // A trace the answer does not redraw (text x, 3-D: `whole`) is drawn as it is.
+      const redrawn = new Set((answer.traces || []).filter((t) => !t.whole).map((t) => t.index ?? 0));
+      for (let k = 0; k < n; k++) if (!redrawn.has(k) && originals.has(gd.data[k])) await style(k, {});
       for (const t of answer.traces || []) {
         const k = t.index ?? 0;
         const trace = gd.data[k];
-        if (!trace || k >= n || !is2d(trace)) continue;
+        if (!trace || k >= n || !is2d(trace) || t.whole) continue;
         await style(k, { visible: false });
         const common = { type: trace.type, mode: trace.mode, xaxis: trace.xaxis, yaxis: trace.yaxis, visdom_of: k };
         if (source === 'envelope') {
@@ -488,7 +414,7 @@ export function plotViewControls(gd, body, ctx, hooks) {
     destroy() {
       alive = false;
       reader.destroy();
-      listeners.delete(onState);
+      unlisten();
       panel.remove();
       error.remove();
     },
