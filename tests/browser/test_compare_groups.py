@@ -181,15 +181,7 @@ def test_envelope_holds_a_spike_and_follows_zoom(ui):
     ys = [float(np.sin(i / 300.0)) for i in xs]
     ys[12345] = 50.0  # one spike
     ys[100] = float("nan")
-    ui.post(
-        "events",
-        {
-            "eid": "cg_env",
-            "win": "E",
-            "opts": {"title": "dense"},
-            "data": [{"x": xs, "y": ys, "name": "a", "type": "scatter", "mode": "lines"}],
-        },
-    )
+    ui.line("cg_env", "E", xs, ys, title="dense")
     ui.open("/env/cg_env")
     ui.wait(f"Boolean({gd('E')}?._fullLayout)")
     ui.pane("E").locator("[data-action='view']").click()

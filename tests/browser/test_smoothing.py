@@ -115,15 +115,7 @@ def test_pure_smoothing_functions_equal_the_python_references(ui):
 
 
 def test_each_kind_is_drawn_and_persists_with_the_env(ui):
-    ui.post(
-        "events",
-        {
-            "eid": "sm_ui",
-            "win": "w",
-            "opts": {"title": "w"},
-            "data": [{"x": XS, "y": YS, "name": "a", "type": "scatter", "mode": "lines"}],
-        },
-    )
+    ui.line("sm_ui", "w", XS, YS)
     ui.open("/env/sm_ui")
     ui.wait(f"Boolean({gd('w')}?._fullLayout)")
     ui.pane("w").locator("[data-action='view']").click()
