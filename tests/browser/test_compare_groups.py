@@ -229,3 +229,28 @@ def test_envs_left_out_of_the_groups_are_listed_under_the_plot(ui):
     # Back to no grouping: nothing is left out.
     panel.get_by_label("Group by").select_option("")
     ui.wait("document.querySelector(`[data-win='L_compare'] .view-missing`).hidden === true")
+
+
+def test_groups_by_wall_time_and_relative_time(ui):
+    setup_runs(ui)
+    panel = open_compare(ui)
+    ui.wait(
+        "Array.from(document.querySelectorAll(`[data-win='L_compare'] .view-group option`))"
+        ".some((o) => o.value === 'param:lr')"
+    )
+    panel.get_by_label("Group by").select_option("param:lr")
+    panel.get_by_label("X axis").select_option("wall")
+    ui.wait(
+        f"{gd('L_compare')}.layout.xaxis.type === 'date' && {gd('L_compare')}.data"
+        ".some((t) => t.visdom_overlay === 'aggregate' && t.x[0] > 1e12)"
+    )
+    now_ms = time.time() * 1000
+    xs = [x for t in traces(ui, "L_compare", "aggregate") for x in t["x"]]
+    assert all(now_ms - 600_000 < x <= now_ms + 1000 for x in xs)  # milliseconds, just now
+    panel.get_by_label("X axis").select_option("relative")
+    ui.wait(
+        f"{gd('L_compare')}.layout.xaxis.type !== 'date' && {gd('L_compare')}.data"
+        ".some((t) => t.visdom_overlay === 'aggregate' && t.x[0] < 1e6)"
+    )
+    xs = [x for t in traces(ui, "L_compare", "aggregate") for x in t["x"]]
+    assert min(xs) >= 0 and max(xs) < 600  # seconds since each run's start
