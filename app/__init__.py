@@ -61,6 +61,7 @@ def create_app(test_config=None):
 
     from . import auth
     from .blueprints import (
+        compare,
         data,
         download,
         envs,
@@ -71,6 +72,7 @@ def create_app(test_config=None):
         pages,
         plotting,
         runs,
+        runsapi,
         views,
     )
     from .sockets import init_app as init_sockets
@@ -86,6 +88,8 @@ def create_app(test_config=None):
         download,
         pages,
         runs,
+        runsapi,
+        compare,
         export,
         openapi,
         vis_socket,

@@ -1,6 +1,7 @@
 """Helpers shared by the API views."""
 
 import functools
+import math
 
 from flask import current_app, jsonify, request
 from flask_login import current_user
@@ -68,3 +69,28 @@ def caller_page_data():
         "user": getattr(current_user, "id", None) if login else None,
         "login_enabled": login,
     }
+
+
+def query_number(name):
+    """Return query argument `name` as a finite float, or None when absent or empty."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise VisdomError(f"'{name}' must be a number, got {raw!r}", name) from None
+    if not math.isfinite(value):
+        raise VisdomError(f"'{name}' must be a finite number, got {raw!r}", name)
+    return value
+
+
+def query_pixels(limit=None):
+    """Return query argument `px` as a whole number of pixels (at most `limit`), or None."""
+    raw = request.args.get("px", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) < 1 or (limit is not None and int(raw) > limit):
+        upto = f" from 1 to {limit}" if limit is not None else ""
+        raise VisdomError(f"'px' must be a whole number of pixels{upto}, got {raw!r}", "px")
+    return int(raw)

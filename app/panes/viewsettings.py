@@ -1,4 +1,6 @@
-"""View settings of an env's plots: smoothing, log axes, x axis kind, outliers.
+"""View settings of an env's plots: smoothing (kind and strength), log axes, x axis kind
+(step, wall time, relative time or another window's values `metric:<win>`), outliers and
+the min/max envelope.
 
 Kept with the env (the env file's top-level "visdom_view" key, which upstream ignores):
 {"env": {settings for every window}, "windows": {win: {settings of that window}}}.
@@ -12,6 +14,8 @@ from ..common import VisdomError
 
 KEY = "visdom_view"
 XAXES = ("step", "wall", "relative")
+SMOOTHING_KINDS = ("ema", "time_ema", "running", "gaussian")
+MAX_WINDOW = 100_000
 
 
 def _smoothing(value):
@@ -31,9 +35,43 @@ def _flag(name):
 
 
 def _xaxis(value):
+    # `metric:<win>`: x is that window's y joined on step (GET /api/window/..?by=<win>).
+    if isinstance(value, str) and value.startswith("metric:") and 7 < len(value) <= 1000:
+        return value
     if value not in XAXES:
-        raise VisdomError(f"'view.xaxis' must be one of {', '.join(XAXES)}", "view.xaxis")
+        raise VisdomError(
+            f"'view.xaxis' must be one of {', '.join(XAXES)} or metric:<window id>", "view.xaxis"
+        )
     return value
+
+
+def _smoothing_kind(value):
+    if value not in SMOOTHING_KINDS:
+        raise VisdomError(
+            f"'view.smoothing_kind' must be one of {', '.join(SMOOTHING_KINDS)}",
+            "view.smoothing_kind",
+        )
+    return value
+
+
+def _smoothing_window(value):
+    ok = isinstance(value, int) and not isinstance(value, bool)
+    if not ok or not 1 <= value <= MAX_WINDOW:
+        raise VisdomError(
+            f"'view.smoothing_window' must be a whole number from 1 to {MAX_WINDOW}",
+            "view.smoothing_window",
+        )
+    return value
+
+
+def _smoothing_sigma(value):
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not ok or not math.isfinite(value) or not 0 <= value <= 1e9:
+        raise VisdomError(
+            "'view.smoothing_sigma' must be a number from 0 to 1e9 (steps)",
+            "view.smoothing_sigma",
+        )
+    return float(value)
 
 
 CHECKS = {
@@ -42,6 +80,10 @@ CHECKS = {
     "log_y": _flag("log_y"),
     "xaxis": _xaxis,
     "outliers": _flag("outliers"),
+    "smoothing_kind": _smoothing_kind,
+    "smoothing_window": _smoothing_window,
+    "smoothing_sigma": _smoothing_sigma,
+    "envelope": _flag("envelope"),
 }
 
 

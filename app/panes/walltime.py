@@ -124,12 +124,17 @@ def trace_stamps(window, k):
     return stamps[k]
 
 
-def point_times(stamps, idx):
-    """Return the arrival time (unix seconds) of the points at raw indices `idx`."""
+def times_of(stamps, idx):
+    """Return the arrival times (unix seconds, a float array) of the points at indices `idx`."""
     n = np.asarray(stamps["n"], dtype=np.int64)
     t = np.asarray(stamps["t"], dtype=np.float64)
     j = np.searchsorted(n, np.asarray(idx, dtype=np.int64), side="right")
-    return t[np.minimum(j, len(t) - 1)].tolist()
+    return t[np.minimum(j, len(t) - 1)]
+
+
+def point_times(stamps, idx):
+    """Return the arrival time (unix seconds) of the points at raw indices `idx`, as a list."""
+    return times_of(stamps, idx).tolist()
 
 
 def all_times(stamps, total):

@@ -267,6 +267,24 @@ class StoreBackend(abc.ABC):
     def experiments(self):
         """Return [{"eid", "experiment"}] for every readable env that holds an experiment."""
 
+    @abc.abstractmethod
+    def experiment_tails(self, known=None, eids=None, with_metrics=True):
+        """Return {eid: entry} for every readable env (of `eids`, default all) that holds an
+        experiment: what changed in it since the caller's `known` {eid: (gen, seq, count)}.
+
+        `gen` names the env's life: it differs after the env was deleted and made again
+        (in any process), so (gen, seq) identifies one state of the env. An env whose
+        (gen, seq) equal the known ones answers {"gen", "seq"} only. Otherwise
+        {"gen", "seq", "record" (the experiment without "metrics"), "start", "metrics"}:
+        the metric entries from index `start` on, where start is the known count when
+        the gen is the same (the metrics of an experiment are only ever appended), else
+        0; with_metrics=False answers "metrics": [] and start = the number of entries.
+        Envs that are absent, deleted, unreadable or hold no experiment are left out.
+        Reads only: nothing is numbered or published. The runs table keeps its
+        summaries up to date with it (app.services.runs) at a cost that grows with
+        what changed, not with what is stored.
+        """
+
     # -- saved views and the user's CSS ---------------------------------------------------
 
     @abc.abstractmethod

@@ -226,6 +226,10 @@ class RedisStore(ReplicaStore):
         env.loaded, env.deleted, env.broken = True, False, None
         return True
 
+    def _generation(self, env):
+        # Redis names each life of an env (a new one when any process deletes and remakes it).
+        return self._replica(env).gen
+
     def _invalidate(self, env):
         """Forget the replica (it may differ from Redis): the next use reloads it."""
         rep = self._replica(env)

@@ -6,7 +6,7 @@ goes through `_change`: journal, apply, number, publish. Where the data is kept 
 to the backend's hooks, declared abstract below with what each must do; EmbeddedStore
 (embedded.py) and RedisStore (redis_store.py) implement them.
 
-Why this module is long (~650 lines, above the ~500 the project keeps to): it is one class,
+Why this module is long (~700 lines, above the ~500 the project keeps to): it is one class,
 every public method of which is the same short sequence (validate, `_get`, `_writing`,
 `_open`, `_change`), and the hooks those methods call are declared, with what each must
 do, at the top of the same class. Split into mixins, a method would no longer be read
@@ -505,6 +505,51 @@ class ReplicaStore(StoreBackend):
                 if env.deleted or env.broken or env.experiment is None:
                     continue
                 found.append({"eid": eid, "experiment": clone(env.experiment)})
+        return found
+
+    def _generation(self, env):
+        """Return the name of the env's life (caller holds env.lock); RedisStore overrides it.
+
+        An Env object lives as long as its env: a deleted env made again is a new one.
+        """
+        gen = getattr(env, "generation", None)
+        if gen is None:
+            gen = env.generation = uuid.uuid4().hex[:16]
+        return gen
+
+    def experiment_tails(self, known=None, eids=None, with_metrics=True):
+        known = known or {}
+        found = {}
+        for eid in self.env_ids() if eids is None else eids:
+            env = self._find(eid)
+            if env is None:
+                continue
+            with env.lock:
+                self._load(env)
+                record = env.experiment
+                if env.deleted or env.broken or record is None:
+                    continue
+                gen, seq = self._generation(env), env.seq
+                seen = known.get(eid)
+                if seen is not None and seen[0] == gen and seen[1] == seq:
+                    found[eid] = {"gen": gen, "seq": seq}
+                    continue
+                metrics = record.get("metrics")
+                metrics = metrics if isinstance(metrics, list) else []
+                start = 0
+                if seen is not None and seen[0] == gen and 0 <= seen[2] <= len(metrics):
+                    start = seen[2]
+                if not with_metrics:
+                    start = len(metrics)
+                head = clone({k: v for k, v in record.items() if k != "metrics"})
+                found[eid] = {
+                    "gen": gen,
+                    "seq": seq,
+                    "record": head,
+                    "start": start,
+                    # Entries are never changed once logged: a shallow copy of each is a copy.
+                    "metrics": [dict(m) if isinstance(m, dict) else m for m in metrics[start:]],
+                }
         return found
 
     # -- envs -------------------------------------------------------------------------

@@ -66,3 +66,16 @@ def _error_of(response, status=None, field=None):
 def error_of():
     """The JSON error checker: error_of(response, status=None, field=None) -> body."""
     return _error_of
+
+
+@pytest.fixture
+def strict():
+    """Parse a 200 answer as strict JSON: strict(response) -> body (a NaN or Infinity
+    token fails the test; browsers read these answers)."""
+
+    def parse(response):
+        text = response.get_data(as_text=True)
+        assert response.status_code == 200, text
+        return json.loads(text, parse_constant=lambda c: pytest.fail(f"non-strict JSON {c}"))
+
+    return parse

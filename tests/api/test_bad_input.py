@@ -143,6 +143,43 @@ def test_bad_request_is_refused_and_changes_nothing(
     assert snapshot() == before
 
 
+AGG = "/api/compare/main+other/aggregate?title=loss"
+
+# GET reads with bad query arguments (compare aggregate, x by metric, envelope, runs).
+BAD_QUERIES = [
+    (AGG + "&group=param:lr", 400, "group"),
+    (AGG + "&group=re:(", 400, "group"),
+    (AGG + "&group=color:red", 400, "group"),
+    (AGG + "&stat=mode", 400, "stat"),
+    (AGG + "&band=iqr", 400, "band"),
+    (AGG + "&px=0", 400, "px"),
+    (AGG + "&px=100000", 400, "px"),
+    (AGG + "&x=epoch", 400, "x"),
+    (AGG + "&x=metric:nope", 400, "x"),
+    (AGG + "&trace=zz", 400, "trace"),
+    ("/api/compare/main+other/aggregate?title=nope", 404, "title"),
+    ("/api/compare/main+ghost/aggregate?title=loss", 404, "eid"),
+    ("/api/window/main/L?by=T", 404, "by"),
+    ("/api/window/main/L?envelope=1&px=abc", 400, "px"),
+    ("/api/runs?since=bad", 400, "since"),
+    ("/api/runs/groups?group=re:[", 400, "group"),
+    ("/api/runs/at_step?metric=loss&step=nan", 400, "step"),
+    ("/api/runs/diff?group=re:x&a=1&b=2", 400, "metric"),
+]
+
+
+@pytest.mark.parametrize(
+    "url, status, field", BAD_QUERIES, ids=[f"q{i}" for i in range(len(BAD_QUERIES))]
+)
+def test_bad_query_is_refused_and_changes_nothing(
+    seeded, client, snapshot, error_of, url, status, field
+):
+    before = snapshot()
+    error = error_of(client.get(url), status, field)
+    assert field in error["error"] or status == 404
+    assert snapshot() == before
+
+
 # ("a\\..\\b" is no traversal: like 0.3.0, backslashes become "_", giving "a_.._b".)
 TRAVERSAL = ["../x", "..\\x", "../../etc/passwd", "..", ".", "./main", "..\\..\\b", "..%2Fx"]
 

@@ -7,7 +7,7 @@ import { connect } from '../lib/socket.js';
 import { notify } from '../lib/status.js';
 import { initTheme } from '../lib/theme.js';
 import { initHoverSync } from '../panes/plot/hoversync.js';
-import { initViewControls } from '../panes/plot/viewctl.js';
+import { initViewControls } from '../panes/plot/viewstate.js';
 import { EnvActions } from '../topbar/envactions.js';
 import { EnvIO } from '../topbar/envio.js';
 import { EnvSelector } from '../topbar/envselector.js';

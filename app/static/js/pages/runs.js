@@ -1,68 +1,113 @@
-// Entry point of the runs page ({base}/runs): every experiment of the server in one table,
-// sortable by any column, filtered by text and status; selected runs open side by side
-// (the compare view of their envs) or in a parallel-coordinates plot. The page reads
-// GET {base}/api/experiments every page.poll_ms while it is visible, so new runs and
-// metrics show up without a reload.
-import { page, compareUrl, envUrl, url } from '../lib/page.js';
+// Entry point of the runs page ({base}/runs): every run of the server in one table,
+// sortable by any column (last, min, max, best and the value at a chosen step of each
+// metric), filtered by text and status, grouped (count and mean ± 95% CI per group, the
+// difference of two groups); selected runs open side by side (the compare view of their
+// envs) or in a parallel-coordinates plot. The page reads GET {base}/api/runs?since=<token>
+// every page.poll_ms while it is visible: only the rows that changed come, and are merged.
+// The table draws only the rows in view (runs/table.js).
+import { page, compareUrl } from '../lib/page.js';
 import { loadPlotly } from '../panes/plot/plot.js';
-import { columns, compareValues, matches, sortRuns, summarize, text } from '../runs/data.js';
+import { readJSON } from '../panes/plot/remote.js';
+import { bestDirection, columns, compareValues, keysOf, matches, mergeRows, sortRuns } from '../runs/data.js';
+import { RunGroups } from '../runs/groups.js';
 import { parcoordsFigure } from '../runs/parcoords.js';
+import { RunsTable } from '../runs/table.js';
 
 const POLL_MS = Math.max(500, Number(page.poll_ms) || 3000);
 const $ = (id) => document.getElementById(id);
-const table = $('runs-table');
 const filterBox = $('runs-filter');
 const statusBox = $('runs-status');
 const metricBox = $('runs-metric');
 const aggBox = $('runs-agg');
+const stepBox = $('runs-at-step');
+const methodBox = $('runs-method');
 const compareButton = $('runs-compare');
 const plotButton = $('runs-parcoords');
 
 const state = {
+  byEid: new Map(),
   runs: [],
   cols: [],
   shown: [],
   sort: { id: 'env', dir: 'asc' },
   selected: new Set(),
+  best: {}, // metric -> 'min' | 'max' chosen by the user
+  at: null, // GET /api/runs/at_step answer for the chosen metric and step
+  token: null,
   plotOpen: false,
-  lastText: null,
   polls: 0,
+  reads: [], // the last reads: how many rows each carried (the page's own record)
+  timings: {},
 };
 
 document.body.classList.toggle('readonly', Boolean(page.readonly));
 
-// ---- reading -----------------------------------------------------------------------------
+const table = new RunsTable($('runs-table'), document.querySelector('.runs-scroll'), {
+  selected: state.selected,
+  onSort: (id) => sortBy(id),
+  onSelect: () => selectionChanged(),
+  onBest: (key) => {
+    state.best[key] = (state.best[key] || bestDirection(key)) === 'min' ? 'max' : 'min';
+    rebuild();
+  },
+});
 
-async function read() {
-  const resp = await fetch(url('/api/experiments'), {
-    credentials: 'same-origin',
-    headers: { Accept: 'application/json' },
-  });
-  if (!resp.ok) throw new Error(`could not read the runs (${resp.status} ${resp.statusText})`);
-  return resp.text();
-}
+const groups = new RunGroups(
+  {
+    box: $('runs-groups-box'),
+    select: $('runs-group'),
+    regex: $('runs-group-regex'),
+    table: $('runs-groups'),
+    error: $('runs-groups-error'),
+    diff: $('runs-diff'),
+  },
+  () => ({
+    metric: metricBox.value,
+    agg: aggBox.value,
+    method: methodBox.value,
+    // Ticked runs (two or more) are the ones grouped; else every run.
+    eids: state.selected.size > 1 ? [...state.selected] : [],
+  }),
+);
+
+// ---- reading -----------------------------------------------------------------------------
 
 let timer = null;
 
 async function poll() {
   clearTimeout(timer);
   timer = null;
-  try {
-    const body = await read();
+  const path = state.token ? `/api/runs?since=${encodeURIComponent(state.token)}` : '/api/runs';
+  const got = await readJSON(path);
+  if (got.error) {
+    // A token the server refuses: start again from every row.
+    if (got.field === 'since') state.token = null;
+    showError(`could not read the runs (${got.status}): ${got.error}`);
+  } else {
     showError('');
     state.polls += 1;
     document.body.dataset.polls = String(state.polls);
-    if (body !== state.lastText) {
-      state.lastText = body;
-      const records = JSON.parse(body).experiments || [];
-      state.runs = records.map(summarize);
-      state.cols = columns(state.runs);
-      render();
+    state.token = got.answer.token;
+    const rows = got.answer.rows || [];
+    state.reads.push({
+      since: path !== '/api/runs',
+      rows: rows.length,
+      eids: rows.slice(0, 10).map((r) => r.eid),
+      removed: got.answer.removed || [],
+      reset: Boolean(got.answer.reset),
+    });
+    if (state.reads.length > 50) state.reads.shift();
+    if (mergeRows(state.byEid, got.answer)) {
+      state.runs = [...state.byEid.values()];
+      await readAtStep();
+      rebuild();
+      groups.refresh();
     }
-  } catch (err) {
-    showError(err.message);
   }
-  document.body.dataset.loaded = 'true';
+  if (!document.body.dataset.loaded) {
+    state.timings.interactive = performance.now();
+    document.body.dataset.loaded = 'true';
+  }
   if (!document.hidden) timer = setTimeout(poll, POLL_MS);
 }
 
@@ -76,120 +121,43 @@ function showError(message) {
   el.textContent = message;
 }
 
+/** The values at the chosen step of the chosen metric (a column of their own). */
+async function readAtStep() {
+  const step = stepBox.value.trim();
+  const metric = metricBox.value;
+  if (step === '' || !metric) {
+    state.at = null;
+    return;
+  }
+  const q = new URLSearchParams({ metric, step });
+  const got = await readJSON(`/api/runs/at_step?${q}`);
+  state.at = got.answer || null;
+  if (got.error) showError(`At step: ${got.error}`);
+}
+
 // ---- the table ---------------------------------------------------------------------------
 
+/** The runs or the columns changed: columns, group choices, then the table. */
+function rebuild() {
+  state.cols = columns(state.runs, { best: state.best, at: state.at });
+  groups.choices(keysOf(state.runs, 'params'), keysOf(state.runs, 'tags'));
+  render();
+}
+
+/** Filter, sort and draw (the rows in view only). */
 function render() {
+  const t0 = performance.now();
   const col = state.cols.find((c) => c.id === state.sort.id) || state.cols[0];
   const visible = state.runs.filter((r) => matches(r, filterBox.value, statusBox.value));
   state.shown = sortRuns(visible, col, state.sort.dir);
-  renderHead();
-  renderBody();
-  renderMetricChoice();
-  renderControls();
-  if (state.plotOpen) drawPlot();
-}
-
-function renderHead() {
-  const row = document.createElement('tr');
-  const all = document.createElement('th');
-  all.className = 'runs-select';
-  const box = checkbox('Select every shown run', () => {
-    for (const r of state.shown) box.checked ? state.selected.add(r.eid) : state.selected.delete(r.eid);
-    renderBody();
-    selectionChanged();
-  });
-  box.id = 'runs-select-all';
-  box.checked = state.shown.length > 0 && state.shown.every((r) => state.selected.has(r.eid));
-  all.append(box);
-  row.append(all);
-  for (const col of state.cols) {
-    const th = document.createElement('th');
-    th.dataset.col = col.id;
-    th.className = `runs-col-${col.kind}`;
-    const sorted = state.sort.id === col.id;
-    th.setAttribute('aria-sort', sorted ? (state.sort.dir === 'asc' ? 'ascending' : 'descending') : 'none');
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'runs-sort';
-    button.title = `Sort by ${col.label}`;
-    button.textContent = col.label + (sorted ? (state.sort.dir === 'asc' ? ' \u25b2' : ' \u25bc') : '');
-    button.addEventListener('click', () => sortBy(col.id));
-    th.append(button);
-    row.append(th);
-  }
-  table.tHead.replaceChildren(row);
-}
-
-function renderBody() {
-  const rows = state.shown.map((run) => {
-    const tr = document.createElement('tr');
-    tr.dataset.eid = run.eid;
-    tr.dataset.status = run.status;
-    tr.classList.toggle('selected', state.selected.has(run.eid));
-    const pick = document.createElement('td');
-    pick.className = 'runs-select';
-    const box = checkbox(`Select run ${run.name}`, () => {
-      box.checked ? state.selected.add(run.eid) : state.selected.delete(run.eid);
-      tr.classList.toggle('selected', box.checked);
-      const all = $('runs-select-all');
-      if (all) all.checked = state.shown.every((r) => state.selected.has(r.eid));
-      selectionChanged();
-    });
-    box.className = 'run-select';
-    box.dataset.eid = run.eid;
-    box.checked = state.selected.has(run.eid);
-    pick.append(box);
-    tr.append(pick);
-    for (const col of state.cols) tr.append(cell(run, col));
-    return tr;
-  });
-  table.tBodies[0].replaceChildren(...rows);
-  const all = $('runs-select-all');
-  if (all) all.checked = state.shown.length > 0 && state.shown.every((r) => state.selected.has(r.eid));
+  table.set(state.shown, state.cols, state.sort);
   document.body.dataset.runs = String(state.shown.length);
   $('runs-count').textContent = `${state.shown.length} of ${state.runs.length} runs`;
   $('runs-empty').hidden = state.runs.length > 0;
-}
-
-function cell(run, col) {
-  const td = document.createElement('td');
-  td.dataset.col = col.id;
-  const value = col.value(run);
-  if (col.id === 'env') {
-    const a = document.createElement('a');
-    a.href = envUrl(run.eid);
-    a.textContent = run.eid;
-    td.append(a);
-  } else if (col.id === 'status') {
-    const badge = document.createElement('span');
-    badge.className = `run-status run-status-${run.status}`;
-    badge.textContent = run.status;
-    td.append(badge);
-  } else if (col.id === 'tags') {
-    for (const [k, v] of Object.entries(run.tags)) {
-      const chip = document.createElement('span');
-      chip.className = 'run-tag';
-      chip.textContent = v === '' || v == null ? k : `${k}=${text(v)}`;
-      td.append(chip);
-    }
-  } else {
-    td.textContent = text(value);
-    if (typeof value === 'number') td.className = 'num';
-    if (col.kind === 'metric' && run.metrics[col.key]) {
-      const m = run.metrics[col.key];
-      td.title = `${m.count} values, last at step ${text(m.step) || '—'}`;
-    } else if (typeof value === 'object' && value !== null) td.title = text(value);
-  }
-  if (col.id === 'name' && run.description) td.title = run.description;
-  return td;
-}
-
-function checkbox(label, onChange) {
-  const box = document.createElement('input');
-  box.type = 'checkbox';
-  box.setAttribute('aria-label', label);
-  box.addEventListener('change', onChange);
-  return box;
+  renderMetricChoice();
+  renderControls();
+  if (state.plotOpen) drawPlot();
+  state.timings.render = performance.now() - t0;
 }
 
 function sortBy(id) {
@@ -202,7 +170,7 @@ function selectedRuns() {
 }
 
 function renderMetricChoice() {
-  const keys = [...new Set(state.cols.filter((c) => c.kind === 'metric').map((c) => c.key))];
+  const keys = keysOf(state.runs, 'metrics');
   const current = metricBox.value;
   const same = keys.length === metricBox.options.length && keys.every((k, i) => metricBox.options[i].value === k);
   if (!same) {
@@ -218,10 +186,11 @@ function renderMetricChoice() {
   }
 }
 
-/** The selection changed: the buttons follow, and an open plot is redrawn. */
+/** The selection changed: the buttons follow, an open plot is redrawn, groups read again. */
 function selectionChanged() {
   renderControls();
   if (state.plotOpen) drawPlot();
+  if (groups.group()) groups.refresh();
 }
 
 function renderControls() {
@@ -250,6 +219,19 @@ $('runs-plot-close').addEventListener('click', () => {
 });
 
 for (const box of [metricBox, aggBox]) box.addEventListener('change', () => state.plotOpen && drawPlot());
+aggBox.addEventListener('change', () => groups.refresh());
+methodBox.addEventListener('change', () => groups.readDiff());
+metricBox.addEventListener('change', async () => {
+  groups.readDiff();
+  if (stepBox.value.trim() !== '') {
+    await readAtStep();
+    rebuild();
+  }
+});
+stepBox.addEventListener('change', async () => {
+  await readAtStep();
+  rebuild();
+});
 
 let drawing = Promise.resolve();
 
@@ -281,5 +263,5 @@ function drawPlot() {
 filterBox.addEventListener('input', render);
 statusBox.addEventListener('change', render);
 
-window.visdomRuns = { state, poll, compareValues };
+window.visdomRuns = { state, poll, render, compareValues };
 poll();

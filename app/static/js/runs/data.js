@@ -1,5 +1,55 @@
-// The runs table's data: experiment records (GET /api/experiments) turned into rows, the
-// table's columns, filtering and sorting. Pure functions, no DOM.
+// The runs table's data: rows of GET /api/runs (or experiment records of GET
+// /api/experiments) turned into runs, the table's columns (last/min/max, best and the value
+// at a step per metric), merging incremental reads, filtering and sorting. Pure functions,
+// no DOM.
+
+/** One run from a row of GET /api/runs (metric summaries computed by the server). */
+export function fromRow(row) {
+  const metrics = {};
+  for (const [key, m] of Object.entries(row.metrics || {})) {
+    metrics[key] = {
+      last: m.last ?? null,
+      min: m.min ?? null,
+      max: m.max ?? null,
+      step: m.step ?? null,
+      count: m.count ?? 0,
+      best_step_min: m.best_step_min ?? null,
+      best_step_max: m.best_step_max ?? null,
+    };
+  }
+  return {
+    eid: String(row.eid),
+    name: row.name == null ? String(row.eid) : String(row.name),
+    status: String(row.status || ''),
+    description: String(row.description || ''),
+    created: typeof row.created === 'number' ? row.created : null,
+    params: row.params && typeof row.params === 'object' ? row.params : {},
+    tags: row.tags && typeof row.tags === 'object' ? row.tags : {},
+    metrics,
+  };
+}
+
+/**
+ * Merge an answer of GET /api/runs?since= into `byEid` (a Map eid -> run): changed rows
+ * replace theirs, removed runs go, a "reset" answer replaces everything. Returns whether
+ * anything changed.
+ */
+export function mergeRows(byEid, answer) {
+  const rows = answer?.rows || [];
+  const removed = answer?.removed || [];
+  if (answer?.reset) byEid.clear();
+  for (const row of rows) byEid.set(String(row.eid), fromRow(row));
+  for (const eid of removed) byEid.delete(String(eid));
+  return Boolean(answer?.reset) || rows.length > 0 || removed.length > 0;
+}
+
+// Metric names that are better high; any other metric's best is its minimum at first.
+const HIGHER_IS_BETTER = /acc|auc|f1|precision|recall|score|reward|iou|bleu|map\b|top\d/i;
+
+/** The default direction of a metric's "best" column: 'max' or 'min'. */
+export function bestDirection(key) {
+  return HIGHER_IS_BETTER.test(key) ? 'max' : 'min';
+}
 
 /** One row from an {eid, experiment} record: params and tags as maps, metric summaries. */
 export function summarize({ eid, experiment }) {
@@ -59,9 +109,11 @@ function tagsText(run) {
 /**
  * The table's columns: {id, label, kind ('text' | 'metric' | 'param'), value(run)}.
  * Ids are stable across reads: 'env', 'name', 'status', 'tags', 'param:<key>',
- * 'metric:<key>:<last|min|max>'.
+ * 'metric:<key>:<last|min|max>', and with `opts` 'metric:<key>:best' (`opts.best`:
+ * {key: 'min' | 'max'}, default bestDirection) and 'metric:<key>:at' for `opts.at`
+ * ({metric, step, values: {eid: {value, step}}}, GET /api/runs/at_step).
  */
-export function columns(runs) {
+export function columns(runs, opts = null) {
   const cols = [
     { id: 'env', label: 'Env', kind: 'text', value: (r) => r.eid },
     { id: 'name', label: 'Name', kind: 'text', value: (r) => r.name },
@@ -80,6 +132,30 @@ export function columns(runs) {
         key,
         agg,
         value: (r) => r.metrics[key]?.[agg] ?? null,
+      });
+    }
+    if (!opts) continue;
+    const dir = opts.best?.[key] || bestDirection(key);
+    cols.push({
+      id: `metric:${key}:best`,
+      label: `${key} best (${dir})`,
+      kind: 'metric',
+      key,
+      agg: 'best',
+      dir,
+      value: (r) => r.metrics[key]?.[dir] ?? null,
+      stepOf: (r) => r.metrics[key]?.[`best_step_${dir}`] ?? null,
+    });
+    if (opts.at && opts.at.metric === key) {
+      const values = opts.at.values || {};
+      cols.push({
+        id: `metric:${key}:at`,
+        label: `${key} @ step ${text(opts.at.step)}`,
+        kind: 'metric',
+        key,
+        agg: 'at',
+        value: (r) => values[r.eid]?.value ?? null,
+        stepOf: (r) => values[r.eid]?.step ?? null,
       });
     }
   }

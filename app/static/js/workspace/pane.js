@@ -150,6 +150,9 @@ export class Pane {
       title: () => this.title || this.win.id,
       // The env the window is stored in (null in a compare view: merged windows).
       eid: () => this.host.eid?.() ?? null,
+      // Every env shown (several in a compare view), and the windows on the page.
+      eids: () => this.host.eids?.() ?? [],
+      windows: () => this.host.windows?.() ?? [],
     };
   }
 

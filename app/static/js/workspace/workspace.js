@@ -5,7 +5,7 @@
 // are drawn when they come near the viewport (lazy.js).
 import { request } from '../lib/socket.js';
 import { loadPlotly } from '../panes/plot/plot.js';
-import { setViewSettings } from '../panes/plot/viewctl.js';
+import { setViewSettings } from '../panes/plot/viewstate.js';
 import { paneType } from '../panes/registry.js';
 import { Grid } from './grid.js';
 import { Drawer } from './lazy.js';
@@ -45,6 +45,8 @@ export class Workspace {
       close: (win) => this.closeWindow(win),
       emit: (event, payload) => this.emit(event, payload),
       eid: () => (this.compare ? null : this.eid), // where a pane reads more of its data
+      eids: () => this.eids.slice(),
+      windows: () => [...this.panes.values()].map((p) => p.win),
       drawer: new Drawer(),
     };
   }

@@ -79,6 +79,7 @@ function mount(body, win, ctx) {
     flushJob = null;
     cancelFrame(flush);
     decim.reset(w);
+    viewer.touched();
     const layout = themedLayout(paneLayout(content.layout));
     drawn = drawn
       .then(() => texReady(layout))
@@ -153,6 +154,7 @@ function mount(body, win, ctx) {
       await relayout(op.layout);
     }
     decim.extended();
+    viewer.touched();
     await viewer.apply();
   }
 

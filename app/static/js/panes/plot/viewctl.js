@@ -1,106 +1,169 @@
-// View controls of plot windows (docs/ui.md, "View controls"): smoothing, log axes, the
-// x axis (step, wall time, relative time), ignoring outliers, and CSV/JSON downloads of
-// the window's full stored data. Settings live with the env on the server
-// (`update_view` -> `view_settings`), so a reload or a shared URL shows the same view.
-// Everything is computed on the drawn points (decimated curves included): the raw traces
-// stay as plot.js draws them, faded or hidden, and derived traces are drawn on top.
+// View controls of plot windows (docs/ui.md, "View controls"): smoothing (EMA,
+// time-weighted EMA, running average, Gaussian), log axes, the x axis (step, wall time,
+// relative time, or another scalar window's values), ignoring outliers, the min/max
+// envelope, CSV/JSON downloads, and in a compare view the aggregate of the runs by group
+// (mean/median line with a std/sem/ci95/minmax band). Settings live with the env on the
+// server (`update_view` -> `view_settings`), so a reload or a shared URL shows the same
+// view; a compare view's settings stay in the page (viewstate.js keeps them all).
+// Smoothing and time axes are computed on the drawn points (decimated curves included);
+// x by metric, the envelope and the aggregate are read from the server (remote.js) on the
+// full stored data. The raw traces stay as plot.js draws them, faded or hidden, and
+// derived traces are drawn on top.
 import { downloadURL } from '../../lib/download.js';
 import { url } from '../../lib/page.js';
-import { drawnTimes, ema, robustRange } from './smoothing.js';
+import { envelopeTraces, groupTraces } from './bands.js';
+import { remoteReader } from './remote.js';
+import { drawnTimes, robustRange, smooth, smoothingOn } from './smoothing.js';
+import { buildPanel } from './viewpanel.js';
+import { change, effective, onViewSettings } from './viewstate.js';
 
-const state = { eid: null, env: {}, windows: {} };
-const listeners = new Set();
-let host = { socket: null, readonly: true };
 const FADED = 0.25;
-const XAXES = [
-  ['step', 'Step'],
-  ['wall', 'Wall time'],
-  ['relative', 'Relative time'],
-];
-
-/** Wire the module to the page (pages/env.js): the socket, read-only, and the top bar. */
-export function initViewControls(options) {
-  host = options;
-  const input = document.getElementById('env-smoothing');
-  if (!input) return;
-  input.disabled = Boolean(options.readonly);
-  const out = document.getElementById('env-smoothing-value');
-  const show = () => {
-    input.value = String(state.env.smoothing ?? 0);
-    if (out) out.textContent = Number(input.value).toFixed(3);
-  };
-  listeners.add(show);
-  input.addEventListener('input', () => {
-    if (out) out.textContent = Number(input.value).toFixed(3);
-    change(null, { smoothing: Number(input.value) }, true);
-  });
-  input.addEventListener('change', () => change(null, { smoothing: Number(input.value) }));
-}
-
-/** Take the settings of the env just joined (a join ack) or of a `view_settings` message. */
-export function setViewSettings(eid, settings) {
-  state.eid = eid || null;
-  state.env = { ...(settings?.env || {}) };
-  state.windows = {};
-  for (const [win, own] of Object.entries(settings?.windows || {})) state.windows[win] = { ...own };
-  for (const fn of listeners) fn();
-}
-
-/** The settings in force for window `win`: its own, else the env's, else the defaults. */
-function effective(win) {
-  const own = state.windows[win] || {};
-  const pick = (key, dflt) => own[key] ?? state.env[key] ?? dflt;
-  return {
-    smoothing: Number(pick('smoothing', 0)) || 0,
-    log_x: Boolean(pick('log_x', false)),
-    log_y: Boolean(pick('log_y', false)),
-    xaxis: pick('xaxis', 'step'),
-    outliers: Boolean(pick('outliers', false)),
-  };
-}
-
-let sendTimer = null;
-/** Apply a change here at once, and keep it on the server (`local`: not sent yet). */
-function change(win, view, local = false) {
-  const target = win === null ? state.env : (state.windows[win] ||= {});
-  Object.assign(target, view);
-  if (win === null && 'smoothing' in view) for (const own of Object.values(state.windows)) delete own.smoothing;
-  for (const fn of listeners) fn();
-  if (host.readonly || !host.socket || !state.eid) return;
-  clearTimeout(sendTimer);
-  const send = () => host.socket.emit('update_view', { eid: state.eid, win, view });
-  if (local) sendTimer = setTimeout(send, 250);
-  else send();
-}
+const RUNS_OPACITY = 0.18;
 
 // What a plot drawn from its stored layout shows (no view setting applied).
 const DEFAULT_VIEW = { log_x: false, log_y: false, outliers: false };
 
+/** Whether a trace is a 2-D line or scatter (what smoothing and the x axis apply to). */
 function is2d(trace) {
   return trace && [undefined, 'scatter', 'scattergl'].includes(trace.type) && Array.isArray(trace.y) && !trace.z;
 }
 
+/** Whether window `w` is a scalar plot (its traces 2-D lines): an x axis for others. */
+function scalarWindow(w) {
+  const data = w?.content?.data;
+  return w?.type === 'plot' && Array.isArray(data) && data.length > 0 && data.every(is2d);
+}
+
+const enc = encodeURIComponent;
+
 /**
  * The view controls of one plot pane. `hooks`: {plotly(), queue(fn)} from plot.js.
- * plot.js calls `apply()` after every drawing step (inside its drawing chain).
+ * plot.js calls `apply()` after every drawing step (inside its drawing chain) and
+ * `touched()` when the window's data changed (live appends, a redraw).
  */
 export function plotViewControls(gd, body, ctx, hooks) {
-  const originals = new WeakMap(); // trace object -> {opacity, visible} before we styled it
+  const originals = new WeakMap(); // trace object -> {opacity, visible, showlegend} before we styled it
   let lastLayout = '';
   let mode = 'step';
+  let source = null; // 'metric' | 'envelope' | 'aggregate' while drawn from a server answer
+  let zoom = null; // the envelope's x-range ([x0, x1]) or null (the whole curve)
+  let listening = null;
   let alive = true;
+  let runKeys = null; // [[value, label]] of the compared envs' params and tags
   const winId = () => ctx.win()?.id;
+  const eids = () => ctx.eids?.() || [];
+  // A merged window of a compare view (not a copy of one env's window, `source_env`).
+  const merged = (w) => Boolean(w?.has_compare) && !w.source_env;
+  const compare = () => !ctx.eid?.() && eids().length > 1 && merged(ctx.win());
+  const reader = remoteReader(() => hooks.queue(() => apply()));
   const stampsOf = (k) => {
     const st = ctx.win()?.visdom_wall?.[k];
     return st && Array.isArray(st.n) && st.n.length ? st : null;
   };
-  const panel = buildPanel();
+  const error = document.createElement('div');
+  error.className = 'view-error';
+  error.hidden = true; // styled by .view-error in visdom.css
+  body.append(error);
+  const panel = buildPanel(body, {
+    effective: () => effective(winId()),
+    change: (view, local) => change(winId(), view, local),
+    compare,
+    metricChoices,
+    groupChoices: () => runKeys || [],
+    traceChoices: () => reader.current(remotePath(effective(winId())))?.answer?.traces || [],
+    canDownload: () => Boolean(ctx.eid?.()),
+    download,
+  });
   const onState = () => {
     panel.sync();
     if (gd._fullLayout) hooks.queue(() => apply());
   };
-  listeners.add(onState);
+  const unlisten = onViewSettings(onState);
   const hasWall = () => (gd.data || []).some((t, k) => !t.visdom_overlay && is2d(t) && stampsOf(k));
+
+  /** The other scalar windows shown on the page: [[win id, title]]. */
+  function metricChoices() {
+    const own = winId();
+    return (ctx.windows?.() || [])
+      .filter((w) => w.id !== own && scalarWindow(w) && merged(w) === compare())
+      .map((w) => [w.id, w.title || w.id]);
+  }
+
+  /** The params and tags of the compared envs (Group by choices), read once. */
+  function loadRunKeys() {
+    if (runKeys || !compare()) return;
+    runKeys = [];
+    fetch(url('/api/runs'), { credentials: 'same-origin' })
+      .then((r) => (r.ok ? r.json() : null))
+      .then((answer) => {
+        const mine = new Set(eids());
+        const params = new Set();
+        const tags = new Set();
+        for (const row of answer?.rows || []) {
+          if (!mine.has(row.eid)) continue;
+          for (const k of Object.keys(row.params || {})) params.add(k);
+          for (const k of Object.keys(row.tags || {})) tags.add(k);
+        }
+        runKeys = [
+          ...[...params].sort().map((k) => [`param:${k}`, `param: ${k}`]),
+          ...[...tags].sort().map((k) => [`tag:${k}`, `tag: ${k}`]),
+        ];
+        panel.sync();
+      })
+      .catch(() => {});
+  }
+
+  /** The server answer the settings draw from (null: the drawn points alone). */
+  function remotePath(v) {
+    const win = ctx.win();
+    if (!win) return null;
+    const metric = v.xaxis.startsWith('metric:') ? v.xaxis.slice(7) : null;
+    if (compare()) {
+      if (!v.group && !metric) return null;
+      const q = new URLSearchParams({ title: win.title || '', stat: v.stat, band: v.band, px: String(px()) });
+      // Without a group each env is its own group (an x by metric needs the server).
+      q.set('group', v.group || 're:^(.*)$');
+      if (metric) {
+        const other = (ctx.windows?.() || []).find((w) => w.id === metric);
+        q.set('x', `metric:${other?.title || metric}`);
+      } else if (v.xaxis === 'wall') q.set('x', 'walltime');
+      else if (v.xaxis === 'relative') q.set('x', 'relative'); // seconds since each run's start
+      if (v.trace) q.set('trace', v.trace);
+      return `/api/compare/${eids().map(enc).join('+')}/aggregate?${q}`;
+    }
+    const eid = ctx.eid?.();
+    if (!eid) return null;
+    const base = `/api/window/${enc(eid)}/${enc(win.id)}`;
+    if (metric && !v.envelope) return `${base}?${new URLSearchParams({ by: metric })}`;
+    if (v.envelope) {
+      const q = new URLSearchParams({ envelope: '1', px: String(px()) });
+      if (metric) q.set('by', metric);
+      if (zoom) {
+        q.set('x0', String(zoom[0]));
+        q.set('x1', String(zoom[1]));
+      }
+      return `${base}?${q}`;
+    }
+    return null;
+  }
+
+  /** The bins to ask for: the pane's width rounded up to 100 px, so that a legend that
+   * grows or shrinks the plot area does not ask again for nearly the same answer. */
+  function px() {
+    return Math.min(8192, Math.max(100, Math.ceil((gd.clientWidth || 600) / 100) * 100));
+  }
+
+  /** The envelope follows zoom and pan: the visible range is read again (as decimation does). */
+  function onRelayout(ev) {
+    if (!ev || source !== 'envelope') return;
+    if (!Object.keys(ev).some((k) => k.startsWith('xaxis.range') || k.startsWith('xaxis.autorange'))) return;
+    const axis = gd.layout?.xaxis || {};
+    const r = Array.isArray(axis.range) ? axis.range.map(Number) : null;
+    const next = axis.autorange === false && r && r.every(Number.isFinite) ? [Math.min(...r), Math.max(...r)] : null;
+    if (JSON.stringify(next) === JSON.stringify(zoom)) return;
+    zoom = next;
+    hooks.queue(() => apply());
+  }
 
   function baseCount() {
     const i = (gd.data || []).findIndex((t) => t.visdom_overlay);
@@ -116,11 +179,20 @@ export function plotViewControls(gd, body, ctx, hooks) {
 
   async function style(k, wanted) {
     const trace = gd.data[k];
-    if (!originals.has(trace)) originals.set(trace, { opacity: trace.opacity, visible: trace.visible });
+    if (!originals.has(trace)) {
+      originals.set(trace, { opacity: trace.opacity, visible: trace.visible, showlegend: trace.showlegend });
+    }
     const orig = originals.get(trace);
-    const target = { opacity: orig.opacity ?? null, visible: orig.visible ?? true, ...wanted };
-    if ((trace.opacity ?? null) === target.opacity && (trace.visible ?? true) === target.visible) return;
-    await hooks.plotly().restyle(gd, { opacity: [target.opacity], visible: [target.visible] }, [k]);
+    const target = {
+      opacity: orig.opacity ?? null,
+      visible: orig.visible ?? true,
+      showlegend: orig.showlegend ?? null,
+      ...wanted,
+    };
+    const same = (key, dflt) => (trace[key] ?? dflt) === target[key];
+    if (same('opacity', null) && same('visible', true) && same('showlegend', null)) return;
+    const update = { opacity: [target.opacity], visible: [target.visible], showlegend: [target.showlegend] };
+    await hooks.plotly().restyle(gd, update, [k]);
   }
 
   function xsOf(trace, k, kind, t0) {
@@ -129,15 +201,44 @@ export function plotViewControls(gd, body, ctx, hooks) {
     return kind === 'wall' ? times.map((t) => t * 1000) : times.map((t) => t - t0);
   }
 
+  function showError(text) {
+    error.hidden = !text;
+    error.textContent = text ? `Cannot draw this view: ${text}` : '';
+  }
+
   /** Draw the current settings on the drawn points (called inside plot.js's chain). */
   async function apply() {
     if (!alive || !gd._fullLayout) return;
-    const Plotly = hooks.plotly();
+    if (listening !== gd.on) {
+      gd.on('plotly_relayout', onRelayout); // a new emitter after every Plotly.newPlot
+      listening = gd.on;
+    }
     const v = effective(winId());
+    if (compare()) loadRunKeys();
+    const path = remotePath(v);
+    if (!path) reader.clear();
+    const got = path ? reader.current(path) : null;
+    showError(got?.error || '');
+    const answer = got?.answer || null;
+    source = answer ? remoteKind(v) : null;
+    if (!source && v.envelope && path && !got) source = 'envelope'; // keep zoom handling ours meanwhile
+    panel.leftOut(source === 'aggregate' ? answer.missing : null);
+    return answer ? drawRemote(v, answer) : drawLocal(v);
+  }
+
+  function remoteKind(v) {
+    if (compare()) return 'aggregate';
+    return v.envelope ? 'envelope' : 'metric';
+  }
+
+  async function drawLocal(v) {
+    const Plotly = hooks.plotly();
     const wall = hasWall();
-    mode = v.xaxis !== 'step' && wall ? v.xaxis : 'step';
-    panel.note(v.xaxis !== 'step' && !wall);
-    const derive = v.smoothing > 0 || mode !== 'step';
+    const timeAxis = v.xaxis === 'wall' || v.xaxis === 'relative';
+    mode = timeAxis && wall ? v.xaxis : 'step';
+    panel.note(timeAxis && !wall ? 'No wall time recorded for this window (created before it was kept): step is shown' : null);
+    const smoothed = smoothingOn(v);
+    const derive = smoothed || mode !== 'step';
     const n = baseCount();
     if (!derive && n === gd.data.length && !gd.data.some((t) => originals.has(t)) && lastLayout === layoutKey(v)) return;
     await strip();
@@ -160,32 +261,86 @@ export function plotViewControls(gd, body, ctx, hooks) {
       const kind = stampsOf(k) ? mode : 'step';
       const xs = xsOf(trace, k, kind, t0);
       const common = { type: trace.type, mode: trace.mode, xaxis: trace.xaxis, yaxis: trace.yaxis, visdom_of: k };
-      const color = colors[k];
       if (mode !== 'step') {
         await style(k, { visible: false });
-        overlays.push({
-          ...common,
-          x: xs,
-          y: trace.y,
-          name: trace.name,
-          line: { ...(trace.line || {}), color },
-          marker: { ...(trace.marker || {}), color },
-          opacity: v.smoothing > 0 ? FADED : (originals.get(trace)?.opacity ?? 1),
-          showlegend: !(v.smoothing > 0),
-          visdom_overlay: 'raw',
-        });
-      } else await style(k, { opacity: v.smoothing > 0 ? FADED : null });
+        overlays.push(rawOverlay(trace, xs, trace.y, colors[k], common, v));
+      } else await style(k, { opacity: smoothed ? FADED : null });
       shownY.push(trace.y);
-      if (v.smoothing > 0) {
-        overlays.push({
-          ...common,
-          x: xs,
-          y: ema(trace.y, v.smoothing),
-          name: `${trace.name ?? `trace ${k}`} (smoothed)`,
-          line: { color, width: 2 },
-          marker: { color },
-          visdom_overlay: 'smoothed',
-        });
+      if (smoothed) overlays.push(smoothOverlay(trace, k, xs, trace.y, colors[k], common, v));
+    }
+    if (overlays.length) await Plotly.addTraces(gd, overlays);
+    await relayout(v, shownY);
+  }
+
+  function rawOverlay(trace, x, y, color, common, v) {
+    const smoothed = smoothingOn(v);
+    return {
+      ...common,
+      x,
+      y,
+      name: trace.name,
+      line: { ...(trace.line || {}), color },
+      marker: { ...(trace.marker || {}), color },
+      opacity: smoothed ? FADED : (originals.get(trace)?.opacity ?? 1),
+      showlegend: !smoothed,
+      visdom_overlay: 'raw',
+    };
+  }
+
+  function smoothOverlay(trace, k, x, y, color, common, v) {
+    return {
+      ...common,
+      x,
+      y: smooth(y, x, v),
+      name: `${trace.name ?? `trace ${k}`} (smoothed)`,
+      line: { color, width: 2 },
+      marker: { color },
+      visdom_overlay: 'smoothed',
+      visdom_kind: v.smoothing_kind,
+    };
+  }
+
+  /** Draw from a server answer: x by metric, the envelope, or the compare aggregate. */
+  async function drawRemote(v, answer) {
+    const Plotly = hooks.plotly();
+    panel.note(null);
+    // The answer's x: another metric (any source), or time in the aggregate.
+    const timeX = source === 'aggregate' && (v.xaxis === 'wall' || v.xaxis === 'relative');
+    mode = v.xaxis.startsWith('metric:') || timeX ? v.xaxis : 'step';
+    await strip();
+    const n = baseCount();
+    const colors = gd._fullData.map((t) => t?.line?.color || t?.marker?.color);
+    const overlays = [];
+    const shownY = [];
+    if (source === 'aggregate') {
+      for (let k = 0; k < n; k++) {
+        await style(k, v.show_runs ? { opacity: RUNS_OPACITY, showlegend: false, visible: true } : { visible: false });
+      }
+      // Wall time comes in unix seconds: a date axis counts milliseconds.
+      const shift = (g) => (mode === 'wall' ? { ...g, x: (g.x || []).map((t) => t * 1000) } : g);
+      const groups = { ...answer, groups: (answer.groups || []).map(shift) };
+      overlays.push(...groupTraces(groups, { stat: answer.stat || v.stat, bandName: answer.band || v.band }));
+      for (const g of groups.groups) shownY.push(g.lo || [], g.hi || []);
+    } else {
+      // A trace the answer does not redraw (text x, 3-D: `whole`) is drawn as it is.
+      const redrawn = new Set((answer.traces || []).filter((t) => !t.whole).map((t) => t.index ?? 0));
+      for (let k = 0; k < n; k++) if (!redrawn.has(k) && originals.has(gd.data[k])) await style(k, {});
+      for (const t of answer.traces || []) {
+        const k = t.index ?? 0;
+        const trace = gd.data[k];
+        if (!trace || k >= n || !is2d(trace) || t.whole) continue;
+        await style(k, { visible: false });
+        const common = { type: trace.type, mode: trace.mode, xaxis: trace.xaxis, yaxis: trace.yaxis, visdom_of: k };
+        if (source === 'envelope') {
+          overlays.push(...envelopeTraces(t, trace.name ?? `trace ${k}`, colors[k], common));
+          shownY.push(t.lo || [], t.hi || []);
+          continue;
+        }
+        const x = t.columns?.x ?? t.x ?? [];
+        const y = t.columns?.y ?? t.y ?? [];
+        overlays.push(rawOverlay(trace, x, y, colors[k], common, v));
+        if (smoothingOn(v)) overlays.push(smoothOverlay(trace, k, x, y, colors[k], common, v));
+        shownY.push(y);
       }
     }
     if (overlays.length) await Plotly.addTraces(gd, overlays);
@@ -207,6 +362,7 @@ export function plotViewControls(gd, body, ctx, hooks) {
       let xtype = stored.xaxis?.type ?? '-';
       if (mode === 'wall') xtype = 'date';
       else if (v.log_x) xtype = 'log';
+      else if (mode.startsWith('metric:')) xtype = '-';
       update['xaxis.type'] = xtype;
       update['yaxis.type'] = v.log_y ? 'log' : (stored.yaxis?.type ?? '-');
       if (modeChanged && lastLayout) update['xaxis.autorange'] = true;
@@ -222,116 +378,33 @@ export function plotViewControls(gd, body, ctx, hooks) {
     if (Object.keys(update).length) await hooks.plotly().relayout(gd, update);
   }
 
-  function buildPanel() {
-    const el = document.createElement('div');
-    el.className = 'view-panel';
-    el.hidden = true; // styled by .view-panel in visdom.css (light and dark themes)
-    el.addEventListener('mousedown', (ev) => ev.stopPropagation());
-    el.addEventListener('keydown', (ev) => ev.stopPropagation());
-    const row = (...kids) => {
-      const r = document.createElement('div');
-      r.className = 'view-row';
-      r.append(...kids);
-      el.append(r);
-      return r;
-    };
-    const labelled = (text, input) => {
-      const l = document.createElement('label');
-      l.append(input, ` ${text}`);
-      return l;
-    };
-    const slider = Object.assign(document.createElement('input'), { type: 'range', min: '0', max: '0.999', step: '0.001' });
-    slider.className = 'view-smoothing';
-    slider.setAttribute('aria-label', 'Smoothing');
-    const value = document.createElement('output');
-    const sl = document.createElement('label');
-    sl.append('Smoothing ', slider, ' ', value);
-    row(sl);
-    const hint = document.createElement('div');
-    hint.className = 'view-hint';
-    hint.textContent = 'Smoothing: debiased EMA of the drawn points';
-    el.append(hint);
-    slider.addEventListener('input', () => {
-      value.textContent = Number(slider.value).toFixed(3);
-      change(winId(), { smoothing: Number(slider.value) }, true);
-    });
-    slider.addEventListener('change', () => change(winId(), { smoothing: Number(slider.value) }));
-    const box = (key, text) => {
-      const input = Object.assign(document.createElement('input'), { type: 'checkbox' });
-      input.className = `view-${key.replace('_', '-')}`;
-      input.setAttribute('aria-label', text);
-      input.addEventListener('change', () => change(winId(), { [key]: input.checked }));
-      row(labelled(text, input));
-      return input;
-    };
-    const logx = box('log_x', 'Log x');
-    const logy = box('log_y', 'Log y');
-    const outliers = box('outliers', 'Ignore outliers');
-    const select = document.createElement('select');
-    select.className = 'view-xaxis';
-    select.setAttribute('aria-label', 'X axis');
-    for (const [v, text] of XAXES) select.append(Object.assign(document.createElement('option'), { value: v, textContent: text }));
-    select.addEventListener('change', () => change(winId(), { xaxis: select.value }));
-    const xl = document.createElement('label');
-    xl.append('X axis ', select);
-    row(xl);
-    const noWall = document.createElement('div');
-    noWall.className = 'view-hint view-nowall';
-    noWall.textContent = 'No wall time recorded for this window (created before it was kept): step is shown';
-    noWall.hidden = true;
-    el.append(noWall);
-    const dl = (format) => {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.className = `view-download view-download-${format}`;
-      b.textContent = `Download ${format.toUpperCase()}`;
-      b.addEventListener('click', () => download(format));
-      return b;
-    };
-    const downloads = row(dl('csv'), dl('json'));
-    body.append(el);
-    const sync = () => {
-      const v = effective(winId());
-      slider.value = String(v.smoothing);
-      value.textContent = v.smoothing.toFixed(3);
-      logx.checked = v.log_x;
-      logy.checked = v.log_y;
-      outliers.checked = v.outliers;
-      select.value = v.xaxis;
-      downloads.hidden = !ctx.eid?.();
-    };
-    sync();
-    return {
-      el,
-      sync,
-      note(show) {
-        noWall.hidden = !show;
-      },
-    };
-  }
-
   /** Download the window's full stored data (never the decimated drawing). */
   function download(format) {
     const eid = ctx.eid?.();
     if (!eid) return;
-    const path = `/api/window_data/${encodeURIComponent(eid)}/${encodeURIComponent(winId())}?format=${format}`;
+    const path = `/api/window_data/${enc(eid)}/${enc(winId())}?format=${format}`;
     downloadURL(url(path), `${(ctx.title() || 'plot').replace(/[^\w-]+/g, '_')}.${format}`);
   }
 
   return {
     apply,
     strip,
+    /** The window's data changed: answers read from the server are read again (≤ 1/s). */
+    touched() {
+      reader.stale();
+    },
     /** A full redraw put the stored layout back: the next apply() re-applies the axes. */
     redrawn() {
       mode = 'step';
       lastLayout = layoutKey(DEFAULT_VIEW);
     },
-    /** True while x is not the step: a zoom then magnifies the drawn points (no re-read). */
-    ignoreZoom: () => mode !== 'step',
+    /** True while x is not the server's x or the curve is drawn from another answer. */
+    ignoreZoom: () => mode !== 'step' || source !== null,
     /** The title bar button that opens the panel. */
     button(make) {
-      const b = make('pane-button pane-view', '\u2248', 'View controls: smoothing, axes, downloads', () => {
+      const b = make('pane-button pane-view', '\u2248', 'View controls: smoothing, axes, envelope, downloads', () => {
         panel.el.hidden = !panel.el.hidden;
+        if (compare()) loadRunKeys();
         panel.sync();
       });
       b.setAttribute('aria-label', 'View controls');
@@ -340,8 +413,10 @@ export function plotViewControls(gd, body, ctx, hooks) {
     },
     destroy() {
       alive = false;
-      listeners.delete(onState);
-      panel.el.remove();
+      reader.destroy();
+      unlisten();
+      panel.remove();
+      error.remove();
     },
   };
 }
