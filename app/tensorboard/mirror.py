@@ -68,17 +68,17 @@ class Mirror:
         by_window = OrderedDict()
         hparams = []
         for item in items:
-            kind, tag = item[0], item[1]
-            if kind == "hparams":
+            if item[0] == "hparams":
                 hparams.append(item)
-                continue
+            else:
+                by_window.setdefault((item[0], item[1]), []).append(item)
+        for kind, tag in list(by_window):
             problem = title_problem(tag)
             if problem is not None:
+                del by_window[(kind, tag)]
                 self.once(
                     (source, "tag", tag), "%s: %s is skipped (%s)", source, repr(tag)[:80], problem
                 )
-                continue
-            by_window.setdefault((kind, tag), []).append(item)
         order = sorted(by_window, key=lambda k: (group_of(k[1]), KIND_ORDER[k[0]], k[1]))
         for kind, tag in order:
             try:
@@ -232,9 +232,12 @@ class Mirror:
 
 
 def _wall_chunks(items):
-    """Split items (in order) where wall time moves on, into at most MAX_WALL_CHUNKS runs."""
+    """Split items (in order) where wall time moves on, into at most MAX_WALL_CHUNKS runs
+    (one per stretch of at least 1 s, or of 1/MAX_WALL_CHUNKS of the items' span)."""
     first, last = items[0][3], items[-1][3]
     span = max((last - first) / MAX_WALL_CHUNKS, 1.0)
+    if last - first < span:
+        return [items]
     chunks, start = [], 0
     for n in range(1, len(items)):
         if items[n][3] - items[start][3] >= span and len(chunks) < MAX_WALL_CHUNKS - 1:

@@ -29,6 +29,7 @@ FOOTER = 4  # the data's CRC
 # A record longer than this is taken as corruption (a TensorBoard event is at most a few
 # MB: an image summary); the length field of a damaged file can claim anything.
 MAX_RECORD = 1 << 30
+READ_BLOCK = 1 << 20
 
 
 class CorruptRecord(Exception):
@@ -41,7 +42,7 @@ class CorruptRecord(Exception):
 
 def masked_crc(data):
     """Return TFRecord's masked CRC-32C of `data`."""
-    crc = google_crc32c.value(bytes(data))
+    crc = google_crc32c.value(data)
     return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
 
 
@@ -49,30 +50,39 @@ def read_records(path, offset=0, max_bytes=None):
     """Yield (data, end_offset) for each complete record of file `path` after `offset`.
 
     Stops at the end of the complete records, or once `max_bytes` were read (the caller
-    comes back for the rest). Raises CorruptRecord on a checksum mismatch.
+    comes back for the rest). Raises CorruptRecord on a checksum mismatch. Reads in
+    blocks of READ_BLOCK bytes and slices records out of them (a read per record costs
+    more than the record's decoding).
     """
-    with open(path, "rb", buffering=1 << 20) as f:
+    unpack_q, unpack_i = struct.Struct("<Q").unpack_from, struct.Struct("<I").unpack_from
+    limit = offset + max_bytes if max_bytes is not None else None
+    with open(path, "rb", buffering=0) as f:
         f.seek(offset)
-        pos = offset
-        while max_bytes is None or pos - offset < max_bytes:
-            header = f.read(HEADER)
-            if len(header) < HEADER:
-                return  # the end, or a writer mid-flush: read it whole next time
-            (length,) = struct.unpack_from("<Q", header)
-            (length_crc,) = struct.unpack_from("<I", header, 8)
-            if masked_crc(header[:8]) != length_crc:
-                raise CorruptRecord(pos, "the length's checksum does not match")
+        buf, base, pos = b"", offset, 0  # buf holds the file's bytes from `base` on
+        while limit is None or base + pos < limit:
+            if len(buf) - pos < HEADER:
+                more = f.read(READ_BLOCK)
+                if not more:
+                    return  # the end, or a writer mid-flush: read it whole next time
+                buf, base, pos = buf[pos:] + more, base + pos, 0
+                continue
+            (length,) = unpack_q(buf, pos)
+            if masked_crc(buf[pos : pos + 8]) != unpack_i(buf, pos + 8)[0]:
+                raise CorruptRecord(base + pos, "the length's checksum does not match")
             if length > MAX_RECORD:
-                raise CorruptRecord(pos, f"implausible record length {length}")
-            body = f.read(length + FOOTER)
-            if len(body) < length + FOOTER:
-                return
-            data = body[:length]
-            (data_crc,) = struct.unpack_from("<I", body, length)
-            if masked_crc(data) != data_crc:
-                raise CorruptRecord(pos, "the data's checksum does not match")
-            pos += HEADER + length + FOOTER
-            yield data, pos
+                raise CorruptRecord(base + pos, f"implausible record length {length}")
+            end = pos + HEADER + length + FOOTER
+            if end > len(buf):
+                more = f.read(max(READ_BLOCK, end - len(buf)))
+                if not more:
+                    return
+                buf, base, pos = buf[pos:] + more, base + pos, 0
+                continue
+            data = buf[pos + HEADER : end - FOOTER]
+            if masked_crc(data) != unpack_i(buf, end - FOOTER)[0]:
+                raise CorruptRecord(base + pos, "the data's checksum does not match")
+            pos = end
+            yield data, base + pos
 
 
 def frame(data):
