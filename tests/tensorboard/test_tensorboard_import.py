@@ -58,7 +58,9 @@ def test_import_once_then_only_what_is_new(tmp_path):
     writer = SummaryWriter(str(logdir / "a"), filename_suffix=".more")
     writer.add_scalar("metric/loss", -1.0, 1000)
     writer.close()
-    assert run_import(str(logdir), "--env-prefix", "tb_", "-env_path", str(env_path)).returncode == 0
+    assert (
+        run_import(str(logdir), "--env-prefix", "tb_", "-env_path", str(env_path)).returncode == 0
+    )
     loss = ys(env_path, "tb_a", "metric/loss")
     assert len(loss) == 1001 and loss[-1] == -1.0
 
