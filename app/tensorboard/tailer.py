@@ -23,6 +23,7 @@ import hashlib
 import json
 import logging
 import os
+import stat
 import threading
 
 from ..common import VisdomError
@@ -191,7 +192,11 @@ class Tailer:
         path = os.path.join(self.logdir, relfile)
         entry = self.state["files"].get(relfile) or {"offset": 0}
         try:
-            size = os.stat(path).st_size
+            info = os.stat(path)
+            if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block the reader
+                self.once(("kind", relfile), "tensorboard: %s is not a regular file; skipped", path)
+                return False
+            size = info.st_size
         except OSError as exc:
             self.once(
                 ("stat", relfile),
