@@ -48,23 +48,19 @@ def decode(event):
     """Return the items of one Event (a list; empty for file versions, graphs, ...)."""
     if not event.HasField("summary"):
         return []
-    items = []
-    step, wall = int(event.step), float(event.wall_time)
-    for value in event.summary.value:
-        item = _decode_value(value, step, wall)
-        if item is not None:
-            items.append(item)
-    return items
+    step, wall = event.step, event.wall_time
+    items = [_decode_value(value, step, wall) for value in event.summary.value]
+    return [item for item in items if item is not None]
 
 
 def _decode_value(value, step, wall):
+    kind = value.WhichOneof("value")
+    if kind == "simple_value":  # the common case first: TF1-style scalars carry no plugin
+        return ("scalar", value.tag, step, wall, value.simple_value)
     plugin = value.metadata.plugin_data.plugin_name if value.HasField("metadata") else ""
     tag = value.tag
-    kind = value.WhichOneof("value")
     if plugin == "hparams":
         return ("hparams", None, step, wall, _hparams(value.metadata.plugin_data.content))
-    if kind == "simple_value":
-        return ("scalar", tag, step, wall, float(value.simple_value))
     if kind == "image":
         return ("image", tag, step, wall, (value.image.encoded_image_string, None))
     if kind == "histo":

@@ -82,7 +82,14 @@ class Tailer:
     def _run(self):
         with self.app.app_context():
             while not self._stop.is_set():
-                if not self.acquire():
+                try:
+                    held = self.acquire()
+                except OSError as exc:  # e.g. an env path that cannot be written
+                    self.once(
+                        ("lock-error",), "tensorboard: cannot lock %s: %s", self.lock_path, exc
+                    )
+                    held = False
+                if not held:
                     self._stop.wait(LOCK_RETRY)
                     continue
                 try:
@@ -217,8 +224,7 @@ class Tailer:
             for data, offset in read_records(path, entry["offset"], self.chunk):
                 end = offset
                 try:
-                    for item in decode(parse_event(data)):
-                        items.append(item)
+                    items.extend(decode(parse_event(data)))
                 except (BadEvent, ValueError, TypeError) as exc:
                     self.once(
                         ("event", relfile, str(exc)), "tensorboard: %s: %s; skipped", path, exc
