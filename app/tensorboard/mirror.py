@@ -28,7 +28,7 @@ log = logging.getLogger("app.tensorboard")
 # An append of many points is split where wall time moves on, into at most this many
 # appends, so that each point keeps a wall time close to its own (app.panes.walltime
 # keeps one stamp per append).
-MAX_WALL_CHUNKS = 16
+MAX_WALL_CHUNKS = 8
 KIND_ORDER = {"scalar": 0, "histogram": 1, "image": 2, "text": 3}
 _BAND_FILL = "rgba(31, 119, 180, 0.15)"
 

@@ -45,7 +45,7 @@ def is_event_file(name):
 class Tailer:
     """Mirror the runs under `logdir` into the store of `app`, once or continuously."""
 
-    def __init__(self, app, logdir, prefix="", interval=0.5, chunk=4 << 20):
+    def __init__(self, app, logdir, prefix="", interval=0.5, chunk=1 << 20):
         self.app = app
         self.logdir = os.path.realpath(os.path.expanduser(logdir))
         self.prefix = prefix or ""
