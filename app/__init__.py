@@ -98,6 +98,9 @@ def create_app(test_config=None):
         app.register_blueprint(module.bp, url_prefix=base or None)
     init_sockets(app)
     auth.init_app(app)
+    from . import tensorboard
+
+    tensorboard.init_app(app)  # follows LOGDIR in the background, when it is set
     return app
 
 

@@ -86,6 +86,19 @@ def build_parser():
         help="redis://host:6379/0 to keep envs in Redis, shared by several server processes "
         "(default: in memory, journaled under -env_path)",
     )
+    add(
+        "-logdir",
+        "--logdir",
+        default=None,
+        help="mirror the TensorBoard runs under this directory into envs, live "
+        "(docs/tensorboard.md)",
+    )
+    add(
+        "-logdir_env_prefix",
+        "--logdir_env_prefix",
+        default=None,
+        help="put this in front of the env name of every -logdir run",
+    )
     add("-async_mode", "--async_mode", choices=("threading", "eventlet"), default=None)
     add(
         "-threads",
@@ -126,6 +139,8 @@ def overrides(args):
         "SSL_CERTFILE": args.ssl_certfile,
         "SSL_KEYFILE": args.ssl_keyfile,
         "STORE": args.store,
+        "LOGDIR": args.logdir,
+        "LOGDIR_ENV_PREFIX": args.logdir_env_prefix,
     }
     found = {key: value for key, value in mapping.items() if value is not None}
     if args.bind_local:
@@ -199,6 +214,11 @@ def main(argv=None):
         from .state.redis_cli import main as redis_main
 
         return redis_main(argv[1:])
+    if argv[:1] == ["import-tensorboard"]:  # `python -m app import-tensorboard DIR ...`
+        from . import create_app
+        from .tensorboard.cli import main as import_main
+
+        return import_main(argv[1:], create_app)
     args = build_parser().parse_args(argv)
     config = overrides(args)
     if "LOGGING_LEVEL" in config:
@@ -239,7 +259,7 @@ def main(argv=None):
             tls = {"certfile": ssl[0], "keyfile": ssl[1]} if ssl else {}
             socketio.run(app, host=host, port=port, log_output=False, **tls)
         finally:
-            app.extensions["visdom_store"].close()
+            _shutdown(app)
     else:
         serve_gunicorn(lambda: create_app(config), host, port, args.threads, ssl)
     return 0
@@ -278,9 +298,18 @@ def _close_until_exit(app):
 
 
 def _close_store(server, worker):
-    """gunicorn hook: write pending env snapshots when the worker stops."""
+    """gunicorn hook: stop the logdir mirror and write pending env snapshots when the
+    worker stops."""
     app = getattr(worker, "wsgi", None)
-    store = getattr(app, "extensions", {}).get("visdom_store") if app is not None else None
+    if app is not None and hasattr(app, "extensions"):
+        _shutdown(app)
+
+
+def _shutdown(app):
+    from .tensorboard import stop
+
+    stop(app)  # first: it writes into the store
+    store = app.extensions.get("visdom_store")
     if store is not None:
         store.close()
 

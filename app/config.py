@@ -49,6 +49,12 @@ DEFAULTS = {
     # The store: empty for the embedded one (memory + journal + env files), or a Redis
     # URL (redis://host:6379/0) shared by several server processes (`-store`).
     "STORE": "",
+    # Mirror the TensorBoard runs under this directory into envs, live (`-logdir`,
+    # app/tensorboard, docs/tensorboard.md): a prefix for their env names, and how often
+    # (seconds) the directory is looked at.
+    "LOGDIR": None,
+    "LOGDIR_ENV_PREFIX": "",
+    "LOGDIR_POLL_INTERVAL": 0.5,
 }
 
 # Settings that VISDOM_<NAME> can set, with the type to parse the string into.
@@ -85,6 +91,9 @@ _TYPES = {
     "SSL_CERTFILE": str,
     "SSL_KEYFILE": str,
     "STORE": str,
+    "LOGDIR": str,
+    "LOGDIR_ENV_PREFIX": str,
+    "LOGDIR_POLL_INTERVAL": float,
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -153,6 +162,11 @@ def finalize(config):
         level = int(level) if level.strip().lstrip("-").isdigit() else level.strip().upper()
     config["LOGGING_LEVEL"] = level
     config["ENV_PATH"] = os.path.abspath(os.path.expanduser(config["ENV_PATH"]))
+    if config.get("LOGDIR"):
+        config["LOGDIR"] = os.path.abspath(os.path.expanduser(config["LOGDIR"]))
+    poll = config.get("LOGDIR_POLL_INTERVAL")
+    if not isinstance(poll, (int, float)) or isinstance(poll, bool) or not 0 < poll <= 60:
+        raise ValueError(f"LOGDIR_POLL_INTERVAL: expected seconds in (0, 60], got {poll!r}")
     if config["ASYNC_MODE"] not in ("threading", "eventlet", "gevent"):
         raise ValueError(
             f"ASYNC_MODE: expected threading or eventlet, got {config['ASYNC_MODE']!r}"

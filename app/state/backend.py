@@ -131,7 +131,7 @@ class StoreBackend(abc.ABC):
         """
 
     @abc.abstractmethod
-    def update_window(self, eid, args, raw=None):
+    def update_window(self, eid, args, raw=None, now=None):
         """Apply an /update body `args` (append, replace, remove, ...); return the win id.
 
         400 ("win") without args["win"]; 404 ("eid") if the env is absent. A missing
@@ -140,7 +140,9 @@ class StoreBackend(abc.ABC):
         plain=True). An update that changes nothing (every appended point masked)
         publishes nothing and uses no seq. Otherwise publishes "window_update" (the
         change alone, O(points appended)) or "window" (a full replacement). `raw`, the
-        request body `args` was parsed from, may be journaled as it is.
+        request body `args` was parsed from, may be journaled as it is. `now`: the
+        wall time (unix seconds) the points are stamped with (app.panes.walltime), by
+        default the time of the call; the logdir mirror passes the events' own times.
         """
 
     @abc.abstractmethod

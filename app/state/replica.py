@@ -241,8 +241,9 @@ class ReplicaStore(StoreBackend):
             self._put(env, window)
             return window["id"], created
 
-    def update_window(self, eid, args, raw=None):
+    def update_window(self, eid, args, raw=None, now=None):
         # A missing window with a truthy `append` is created (replays rely on that).
+        now = time.time() if now is None else float(now)
         win = args.get("win")
         if win is None:
             raise VisdomError("'win' is required", "win")
@@ -254,11 +255,10 @@ class ReplicaStore(StoreBackend):
             if window is None:
                 if not args.get("append"):
                     raise VisdomError("win does not exist", "win", 404, plain=True)
-                self._put(env, walltime.stamp_new(build_window(args, win), time.time()))
+                self._put(env, walltime.stamp_new(build_window(args, win), now))
                 return win
 
             caps = self.caps
-            now = time.time()
 
             def apply():
                 change = apply_update(window, args, caps)

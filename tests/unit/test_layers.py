@@ -8,7 +8,7 @@ never a higher one, and the packages of one layer must not import each other in 
 
     8  app.__main__                              the command line
     7  app (create_app)                          the factory
-    6  app.blueprints, app.sockets               views: HTTP routes, socket handlers
+    6  app.blueprints, app.sockets, app.tensorboard  views; the logdir mirror
     5  app.services                              the write path: one function per mutation
     4  app.auth, app.broadcast                   who may do what; the pushes to browsers
     3  app.state                                 the store (its `publish` is injected)
@@ -44,6 +44,7 @@ LAYERS = {
     "app.services": 5,
     "app.blueprints": 6,
     "app.sockets": 6,
+    "app.tensorboard": 6,
     "app": 7,
     "app.__main__": 8,
 }
