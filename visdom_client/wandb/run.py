@@ -1,0 +1,425 @@
+"""A wandb-style run: its config, its summary, `log` with wandb's step rules, `define_metric`.
+
+What a key logged with `log` becomes (one window per key, window id from the key):
+numbers (and tensors or numpy scalars) a line window appended at the run's step (or the
+value of the key's `define_metric(step_metric=)`); an Image (or a list of them) a frame of
+an image-history window; a Histogram (or an array of many numbers) a frame of a histogram
+window; a Table a table window; an Html a text window; a string a line of a text window.
+"""
+
+import fnmatch
+import logging
+import math
+import numbers
+import warnings
+
+from ..errors import VisdomError
+from ..integrations.tracker import as_number, flatten, window_id
+from .media import Histogram, Html, Image, Table, text_line
+
+logger = logging.getLogger("visdom_client")
+
+SUMMARY_MODES = ("min", "max", "mean", "last", "first", "best", "none", "copy")
+
+
+class Config:
+    """The run's settings: attribute and item access; every change is sent as experiment params."""
+
+    def __init__(self, run):
+        object.__setattr__(self, "_items", {})
+        object.__setattr__(self, "_run", run)
+
+    def update(self, values=None, allow_val_change=None, **more):
+        """Merge a dict, an argparse.Namespace or keyword arguments; send the changes."""
+        if values is not None and not isinstance(values, dict):
+            if hasattr(values, "__dict__"):
+                values = vars(values)
+            else:
+                try:
+                    values = dict(values)
+                except (TypeError, ValueError):
+                    raise TypeError(
+                        "wandb.config.update: expected a dict or an argparse.Namespace, got "
+                        f"{type(values).__name__}"
+                    ) from None
+        values = {**(values or {}), **more}
+        self._items.update(values)
+        if values and self._run is not None:
+            self._run._writer.log_params(values)
+
+    def setdefaults(self, values):
+        """Set the keys not set yet; return the config."""
+        self.update({k: v for k, v in values.items() if k not in self._items})
+        return self
+
+    def as_dict(self):
+        return dict(self._items)
+
+    def keys(self):
+        return self._items.keys()
+
+    def items(self):
+        return self._items.items()
+
+    def values(self):
+        return self._items.values()
+
+    def get(self, key, default=None):
+        return self._items.get(key, default)
+
+    def __getattr__(self, key):
+        try:
+            return self._items[key]
+        except KeyError:
+            raise AttributeError(f"wandb.config has no key {key!r}") from None
+
+    def __setattr__(self, key, value):
+        self.update({key: value})
+
+    def __getitem__(self, key):
+        return self._items[key]
+
+    def __setitem__(self, key, value):
+        self.update({key: value})
+
+    def __contains__(self, key):
+        return key in self._items
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __len__(self):
+        return len(self._items)
+
+    def __repr__(self):
+        return f"wandb.Config({self._items!r})"
+
+
+class Summary(dict):
+    """The run's final values: the last of each metric (or what define_metric asks for),
+    and whatever is set here by hand. Sent as the experiment's metrics at finish."""
+
+    def __init__(self):
+        super().__init__()
+        self.explicit = set()
+
+    def __setitem__(self, key, value):
+        self.explicit.add(key)
+        super().__setitem__(key, value)
+
+    def update(self, values=None, **more):
+        for key, value in {**(values or {}), **more}.items():
+            self[key] = value
+
+    def __getattr__(self, key):
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError(f"wandb.summary has no key {key!r}") from None
+
+    def __setattr__(self, key, value):
+        if key == "explicit":
+            object.__setattr__(self, key, value)
+        else:
+            self[key] = value
+
+
+class _Stats:
+    """Running min, max, mean, first and last of one metric."""
+
+    def __init__(self, value):
+        self.first = self.last = value
+        self.min = self.max = value
+        self.total, self.count = value, 1
+
+    def add(self, value):
+        self.last = value
+        if math.isfinite(value):
+            self.min = value if not math.isfinite(self.min) else min(self.min, value)
+            self.max = value if not math.isfinite(self.max) else max(self.max, value)
+        self.total += value
+        self.count += 1
+
+    def get(self, mode, goal):
+        if mode == "best":
+            mode = "max" if goal in ("max", "maximize") else "min"
+        if mode == "mean":
+            return self.total / self.count
+        return getattr(self, "last" if mode == "copy" else mode)
+
+
+class Run:
+    """One run, drawn into env `env`; made by `wandb.init`, ended by `finish`."""
+
+    def __init__(self, writer, *, project, name, run_id, group, tags, notes, start_step=0):
+        self._writer = writer
+        self.project = project
+        self.name = name
+        self.id = run_id
+        self.group = group
+        self.tags = tuple(tags)
+        self.notes = notes
+        self.entity = None
+        self.config = Config(self)
+        self.summary = Summary()
+        self._step = start_step
+        self._last_at = None  # the step of the last log (the summary's step)
+        self._metrics = []  # [(pattern, {"step_metric", "summary", "goal", "hidden"})]
+        self._stats = {}
+        self._warned = set()
+        self._finished = False
+        self.on_finish = None  # called with the run once it has finished (wandb.run forgets it)
+        self.url = writer.vis.page_url(writer.env) if hasattr(writer.vis, "page_url") else None
+
+    @property
+    def env(self):
+        """The env this run draws into."""
+        return self._writer.env
+
+    @property
+    def step(self):
+        """The step the next `log` without `step=` goes to."""
+        return self._step
+
+    @property
+    def dir(self):
+        return None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        self.finish(exit_code=0 if exc_type is None else 1)
+        return False
+
+    def __repr__(self):
+        return f"<Run {self.name} env={self.env!r} step={self._step}>"
+
+    # -- define_metric -----------------------------------------------------------------------
+
+    def define_metric(
+        self,
+        name,
+        step_metric=None,
+        step_sync=None,
+        hidden=None,
+        summary=None,
+        goal=None,
+        overwrite=None,
+        **kwargs,
+    ):
+        """Set how metric `name` (a glob such as "val/*" allowed) is drawn and summarized:
+        `step_metric` its x axis, `summary` "min", "max", "mean", "last", "first", "best"
+        (with goal "minimize"/"maximize") or "none" (several joined by ","), `hidden`."""
+        self._unknown("define_metric", kwargs)
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"wandb.define_metric: name must be a non-empty string, got {name!r}")
+        modes = None
+        if summary is not None:
+            modes = [m.strip() for m in str(summary).split(",") if m.strip()]
+            bad = [m for m in modes if m not in SUMMARY_MODES]
+            if bad:
+                raise ValueError(
+                    f"wandb.define_metric(summary={summary!r}): unknown {bad}; "
+                    f"expected some of {SUMMARY_MODES}"
+                )
+        if goal is not None and goal not in ("min", "max", "minimize", "maximize"):
+            raise ValueError(
+                f"wandb.define_metric(goal={goal!r}): expected 'minimize' or 'maximize'"
+            )
+        rule = {"step_metric": step_metric, "summary": modes, "goal": goal, "hidden": hidden}
+        self._metrics.insert(0, (name, rule))
+        return rule
+
+    def _rule(self, key):
+        for pattern, rule in self._metrics:
+            if pattern == key or ("*" in pattern and fnmatch.fnmatchcase(key, pattern)):
+                return rule
+        return {}
+
+    # -- log ---------------------------------------------------------------------------------
+
+    def log(self, data, step=None, commit=None, sync=None):
+        """Log a dict of values (nested dicts flattened with "/") at the run's step.
+
+        `step`: the step these values belong to (it never goes back; a smaller one is
+        drawn where it says, with a warning). `commit=False` keeps the step open for more
+        values; by default a `log` without `step` ends its step.
+        """
+        if self._finished:
+            raise VisdomError("wandb.log: the run has finished; call wandb.init() for a new one")
+        if not isinstance(data, dict):
+            raise TypeError(f"wandb.log: expected a dict of values, got {type(data).__name__}")
+        if step is not None:
+            number = as_number(step)
+            if number is None or not float(number).is_integer():
+                raise TypeError(f"wandb.log(step={step!r}): expected an integer step")
+            step = int(number)
+            if step < self._step:
+                self._warn_once(
+                    "step",
+                    f"wandb.log: step {step} is before the run's step {self._step}; "
+                    "the values are drawn at the step given",
+                )
+            else:
+                self._step = step
+        at = self._step if step is None else step
+        self._last_at = at
+        items = self._checked(flatten(data))
+        numbers_now = {k: v for k, (kind, v) in items.items() if kind == "number"}
+        for key, (kind, value) in items.items():
+            self._draw(key, kind, value, at, numbers_now)
+        if commit or (commit is None and step is None):
+            self._step = max(self._step, at) + 1
+
+    def _checked(self, flat):
+        """Return {key: (kind, value)} for every value, or raise naming the first bad one."""
+        out = {}
+        for key, value in flat.items():
+            number = as_number(value)
+            if number is not None and not isinstance(value, str):
+                out[key] = ("number", number)
+            elif isinstance(value, Image):
+                out[key] = ("images", [value])
+            elif (
+                isinstance(value, (list, tuple))
+                and value
+                and all(isinstance(v, Image) for v in value)
+            ):
+                out[key] = ("images", list(value))
+            elif isinstance(value, (Histogram, Table, Html)):
+                out[key] = ("media", value)
+            elif isinstance(value, str):
+                out[key] = ("text", value)
+            elif value is None:
+                self._warn_once(f"none:{key}", f"wandb.log: {key!r} is None; nothing drawn for it")
+            elif _is_array(value):
+                out[key] = ("media", Histogram(value))
+            else:
+                raise TypeError(
+                    f"wandb.log: cannot log {key!r} of type {type(value).__name__}; "
+                    "visdom_client.wandb logs numbers, strings, arrays (as histograms), "
+                    "wandb.Image, wandb.Histogram, wandb.Table and wandb.Html"
+                )
+        return out
+
+    def _draw(self, key, kind, value, at, numbers_now):
+        rule = self._rule(key)
+        vis, env, win = self._writer.vis, self._writer.env, window_id(key)
+        if kind == "number":
+            stats = self._stats.get(key)
+            if stats is None:
+                self._stats[key] = _Stats(value)
+            else:
+                stats.add(value)
+            if rule.get("hidden"):
+                return
+            step_metric = rule.get("step_metric")
+            x = at
+            if step_metric:
+                x = numbers_now.get(step_metric)
+                if x is None and step_metric in self._stats:
+                    x = self._stats[step_metric].last
+                if x is None:
+                    x = at
+            self._writer.scalar(key, value, x, xlabel=step_metric or "step", window=key, trace=key)
+        elif kind == "images":
+            Image.draw_all(value, vis, env, win, key, at)
+        elif kind == "text":
+            vis.text(text_line(value, at), win=win, env=env, opts={"title": key}, append=True)
+        else:
+            value.draw(vis, env, win, key, at)
+
+    # -- summary and finish ------------------------------------------------------------------
+
+    def _summary_values(self):
+        """Return the summary as {name: number}: each metric's value(s) by its rule, then the
+        keys set by hand ("loss.min" for a summary of "min" other than "last")."""
+        out = {}
+        for key, stats in self._stats.items():
+            rule = self._rule(key)
+            modes = rule.get("summary") or ["last"]
+            if "none" in modes:
+                continue
+            if modes in (["last"], ["copy"]):
+                value = stats.last
+                dict.__setitem__(
+                    self.summary, key, value
+                ) if key not in self.summary.explicit else None
+                out[key] = value
+                continue
+            values = {mode: stats.get(mode, rule.get("goal")) for mode in modes}
+            if key not in self.summary.explicit:
+                dict.__setitem__(self.summary, key, values)
+            out.update({f"{key}.{mode}": v for mode, v in values.items()})
+        for key in self.summary.explicit:
+            value = self.summary[key]
+            if isinstance(value, dict):
+                out.update({f"{key}.{k}": v for k, v in flatten(value, sep=".").items()})
+            else:
+                out[key] = value
+        return {
+            k: n for k, v in out.items() if (n := as_number(v)) is not None and math.isfinite(n)
+        }
+
+    def finish(self, exit_code=None, quiet=None):
+        """End the run: send the summary as final metrics and the status ("failed" when
+        exit_code is not 0), then the points still queued."""
+        if self._finished:
+            return
+        self._finished = True
+        status = "finished" if not exit_code else "failed"
+        try:
+            self._writer.finish(status, summary=self._summary_values(), step=self._last_at)
+        finally:
+            self._writer.close()
+        if self.on_finish is not None:
+            self.on_finish(self)
+
+    # -- calls of wandb's API this client does not have --------------------------------------
+
+    def _unknown(self, call, kwargs):
+        if kwargs:
+            self._warn_once(
+                f"{call}:{sorted(kwargs)}",
+                f"wandb.{call}: ignoring arguments visdom_client.wandb does not use: "
+                f"{', '.join(sorted(kwargs))}",
+            )
+
+    def _warn_once(self, what, message):
+        if what not in self._warned:
+            self._warned.add(what)
+            warnings.warn(message, stacklevel=3)
+
+    def watch(self, models=None, criterion=None, log="gradients", log_freq=1000, **kwargs):
+        """Not supported: warns and does nothing (gradients are not drawn)."""
+        self._warn_once(
+            "watch",
+            "wandb.watch: not supported by visdom_client.wandb; gradients and parameters are "
+            "not logged (log wandb.Histogram(param.grad) yourself)",
+        )
+
+    def unwatch(self, models=None):
+        """Not supported (see watch)."""
+
+    def save(self, *args, **kwargs):
+        raise NotImplementedError("wandb.save: visdom_client.wandb does not upload files")
+
+    def log_artifact(self, *args, **kwargs):
+        raise NotImplementedError("wandb.log_artifact: visdom_client.wandb has no artifacts")
+
+    def use_artifact(self, *args, **kwargs):
+        raise NotImplementedError("wandb.use_artifact: visdom_client.wandb has no artifacts")
+
+    def alert(self, *args, **kwargs):
+        raise NotImplementedError("wandb.alert: visdom_client.wandb does not send alerts")
+
+
+def _is_array(value):
+    if hasattr(value, "shape") and hasattr(value, "dtype"):
+        return True
+    return (
+        isinstance(value, (list, tuple))
+        and bool(value)
+        and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in value)
+    )
