@@ -48,14 +48,17 @@ def server_address(server=None, port=None, base_url=None, environ=None):
 
     The environment, read only for what no argument gives: VISDOM_SERVER (scheme and host,
     e.g. http://10.0.0.5), VISDOM_PORT, VISDOM_BASE_URL, and VISDOM_URL, one whole URL
-    (https://host:port/path) whose parts come after the three single variables. A URL
-    without a port means its scheme's port (80 or 443). Bad values raise ArgumentError
+    (https://host:port/path) whose parts come after the three single variables; it is one
+    address, so it is not read when an argument gives any part. A URL without a port
+    means its scheme's port (80 or 443). Bad values raise ArgumentError
     naming the variable. Every client entry point (Visdom(), the wandb-style API, the
     framework callbacks) resolves its address here, so a scheduled job can be pointed at
     a team server without code changes.
     """
     environ = os.environ if environ is None else environ
-    from_url = _parse_url_variable(environ.get("VISDOM_URL", "").strip())
+    from_url = {}
+    if server is None and port is None and base_url is None:  # one address: whole or not at all
+        from_url = _parse_url_variable(environ.get("VISDOM_URL", "").strip())
     if server is None:
         value = environ.get("VISDOM_SERVER", "").strip()
         if value:

@@ -172,10 +172,12 @@ def init(
         tags=record_tags,
         description=notes,
     )
-    if continuing and isinstance(record, dict) and record.get("status") in ("finished", "failed"):
+    if continuing and start_step and record is False:
+        # the server answered a moment ago (_claim_env): it refused the record, which a
+        # finished or failed run does (it takes no more writes)
         warnings.warn(
-            f"wandb.init: env {env!r} holds a {record['status']} run; its windows go on, its "
-            "record keeps its status",
+            f"wandb.init: env {env!r} holds a finished run; its windows go on, its record "
+            "keeps its status",
             stacklevel=2,
         )
     _activate(new)

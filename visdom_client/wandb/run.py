@@ -166,6 +166,7 @@ class Run:
         self._last_at = None  # the step of the last log (the summary's step)
         self._metrics = []  # [(pattern, {"step_metric", "summary", "goal", "hidden"})]
         self._stats = {}
+        self._texts = set()  # keys whose text window this run has created
         self._warned = set()
         self._finished = False
         self.on_finish = None  # called with the run once it has finished (wandb.run forgets it)
@@ -326,7 +327,10 @@ class Run:
         elif kind == "images":
             Image.draw_all(value, vis, env, win, key, at)
         elif kind == "text":
-            vis.text(text_line(value, at), win=win, env=env, opts={"title": key}, append=True)
+            # the first line creates the window (an append needs one to exist)
+            append = key in self._texts
+            self._texts.add(key)
+            vis.text(text_line(value, at), win=win, env=env, opts={"title": key}, append=append)
         else:
             value.draw(vis, env, win, key, at)
 
