@@ -6,8 +6,10 @@ own processes that find the server from VISDOM_URL; the rest runs in this proces
 
 import os
 import pathlib
+import socket
 import subprocess
 import sys
+import time
 import warnings
 
 import numpy as np
@@ -41,8 +43,8 @@ def traces(window):
     return {t["name"]: (t["x"], t["y"]) for t in window["content"]["data"]}
 
 
-def run_script(server, name, *args):
-    env = dict(os.environ, VISDOM_URL=server.url, PYTHONPATH=str(ROOT))
+def run_script(server, name, *args, url=None):
+    env = dict(os.environ, VISDOM_URL=url or server.url, PYTHONPATH=str(ROOT))
     for variable in ("VISDOM_SERVER", "VISDOM_PORT", "VISDOM_BASE_URL"):
         env.pop(variable, None)
     done = subprocess.run(
@@ -86,6 +88,16 @@ def test_the_classic_quickstart_runs_unchanged(shared_server):
     final = {m["key"]: m for m in record["metrics"]}
     assert final["loss"]["value"] == pytest.approx(traces(wins["loss"])["loss"][1][-1])
     assert final["loss"]["step"] == 7
+
+
+def test_a_server_that_is_down_never_fails_the_training(shared_server):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    started = time.monotonic()
+    eid = run_script(shared_server, "quickstart.py", url=f"http://127.0.0.1:{port}")
+    assert eid.startswith("my-awesome-project_run-")
+    assert time.monotonic() - started < 60  # gives up on the record, does not hang
 
 
 def test_todays_quickstart_runs_unchanged(shared_server):

@@ -41,6 +41,9 @@ SPLIT_PREFIXES = (
     "training/",
 )
 
+# How long a record request (params, final metrics, status) waits for queued points.
+FLUSH_TIMEOUT = 10.0
+
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.-]")
 _UNSAFE_ENV = re.compile(r'[\x00-\x1f\x7f:*?"<>|/\\]')
 
@@ -143,6 +146,7 @@ class RunWriter:
         self._opened = set()  # window keys drawn by this writer
         self.started = False
         self.finished = False
+        self._gave_up = False  # the last record request found the server not answering
 
     # -- the experiment record ---------------------------------------------------------------
 
@@ -202,6 +206,19 @@ class RunWriter:
 
     def _call(self, method, *args, **kwargs):
         try:
+            # A record request waits for the queued points first (order is kept); with the
+            # server gone that would be forever, so give up on the record instead.
+            # once it has given up, it waits no more until the server answers again
+            self._gave_up = not self.vis.flush(timeout=0 if self._gave_up else FLUSH_TIMEOUT)
+            if self._gave_up:
+                logger.warning(
+                    "visdom: %s for env %r skipped: the server did not take the queued points "
+                    "within %s s",
+                    method,
+                    self.env,
+                    FLUSH_TIMEOUT,
+                )
+                return None
             return getattr(self.vis, method)(*args, **kwargs)
         except VisdomError as exc:  # a refused record must not stop the training
             logger.warning("visdom: %s for env %r failed: %s", method, self.env, exc)
