@@ -60,27 +60,23 @@ def server_address(server=None, port=None, base_url=None, environ=None):
     if server is None and port is None and base_url is None:  # one address: whole or not at all
         from_url = _parse_url_variable(environ.get("VISDOM_URL", "").strip())
     if server is None:
-        value = environ.get("VISDOM_SERVER", "").strip()
-        if value:
-            parsed = _parse_server(value, "VISDOM_SERVER")
-            server = parsed[0]
-            if port is None and not environ.get("VISDOM_PORT", "").strip():
-                port = parsed[1]  # a port written in VISDOM_SERVER is meant
-        else:
-            server = from_url.get("server", DEFAULT_SERVER)
+        fallback = (from_url.get("server", DEFAULT_SERVER), None)
+        server, server_port = _variable(environ, "VISDOM_SERVER", _parse_server, fallback)
+        if port is None and not environ.get("VISDOM_PORT", "").strip():
+            port = server_port  # a port written in VISDOM_SERVER is meant
     if port is None:
-        value = environ.get("VISDOM_PORT", "").strip()
-        if value:
-            port = _parse_port(value, "VISDOM_PORT")
-        else:
-            port = from_url.get("port", DEFAULT_PORT)
+        fallback = from_url.get("port", DEFAULT_PORT)
+        port = _variable(environ, "VISDOM_PORT", _parse_port, fallback)
     if base_url is None:
-        value = environ.get("VISDOM_BASE_URL", "").strip()
-        if value:
-            base_url = _strip_base_url(value, "VISDOM_BASE_URL")
-        else:
-            base_url = from_url.get("base_url", DEFAULT_BASE_URL)
+        fallback = from_url.get("base_url", DEFAULT_BASE_URL)
+        base_url = _variable(environ, "VISDOM_BASE_URL", _strip_base_url, fallback)
     return server, port, base_url
+
+
+def _variable(environ, variable, parse, fallback):
+    """Return parse(value, variable) of a set (non-blank) variable, else `fallback`."""
+    value = environ.get(variable, "").strip()
+    return parse(value, variable) if value else fallback
 
 
 def _parse_port(value, variable):

@@ -242,7 +242,7 @@ def test_what_is_not_supported_says_so(at_server):
         wandb.Image(np.zeros((4, 4)), boxes={"p": {}})
     with pytest.raises(ValueError, match="wandb.Image: expected HxW"):
         wandb.Image(np.zeros((4, 4, 7, 2)))
-    with pytest.warns(UserWarning, match="wandb.watch: not supported"):
+    with pytest.raises(TypeError, match="wandb.watch: expected a torch.nn.Module"):
         wandb.watch(object())
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -176,3 +176,17 @@ def test_a_missing_framework_names_its_package(module, package):
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
     )
     assert f"pip install {package}" in done.stdout, done.stdout + done.stderr
+
+
+def test_wandb_watch_draws_a_torch_models_histograms(frameworks_python, live_server, tmp_path):
+    out = train(frameworks_python, live_server, "wandb_watch.py", "torch", cwd=tmp_path)
+    assert "RUN torch_watch" in out
+    wins = windows(live_server, "torch_watch")
+    losses = traces(wins["loss"])["loss"]
+    assert losses[0] == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0] and losses[1][-1] < losses[1][0]
+    for kind in ("gradients", "parameters"):
+        title = next(t for t in wins if t.startswith(f"{kind}/0.weight"))
+        frames = wins[title]["content"]
+        assert wins[title]["type"] == "plot_history" and len(frames) == 3  # log_freq=2, 6 logs
+        assert sum(frames[-1]["data"][0]["y"]) == 8 * 4  # every weight of Linear(4, 8)
+    assert record(live_server, "torch_watch")[0]["status"] == "finished"

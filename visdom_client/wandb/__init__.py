@@ -280,13 +280,15 @@ def finish(exit_code=None, quiet=None):
         run.finish(exit_code=exit_code)
 
 
-def watch(models=None, criterion=None, log="gradients", log_freq=1000, **kwargs):  # noqa: A002
-    """Not supported: warns once and does nothing (see Run.watch)."""
-    return _active("watch").watch(models, criterion, log, log_freq)
+def watch(models=None, criterion=None, log="gradients", log_freq=1000, idx=None, log_graph=False):  # noqa: A002
+    """Draw a torch model's gradient/parameter histograms on the active run (see Run.watch)."""
+    return _active("watch").watch(models, criterion, log, log_freq, idx, log_graph)
 
 
 def unwatch(models=None):
-    """Not supported (see watch)."""
+    """Stop wandb.watch for `models` (every model when None)."""
+    if run is not None:
+        run.unwatch(models)
 
 
 def _unsupported(name):

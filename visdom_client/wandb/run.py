@@ -167,6 +167,8 @@ class Run:
         self._metrics = []  # [(pattern, {"step_metric", "summary", "goal", "hidden"})]
         self._stats = {}
         self._texts = set()  # keys whose text window this run has created
+        self._watched = []  # [(models, "gradients" | "parameters" | "all", log_freq)]
+        self._commits = 0  # committed log calls (wandb.watch's clock)
         self._warned = set()
         self._finished = False
         self.on_finish = None  # called with the run once it has finished (wandb.run forgets it)
@@ -272,6 +274,8 @@ class Run:
             self._draw(key, kind, value, at, numbers_now)
         if commit or (commit is None and step is None):
             self._step = max(self._step, at) + 1
+            if self._watched:
+                self._draw_watched(at)
 
     def _checked(self, flat):
         """Return {key: (kind, value)} for every value, or raise naming the first bad one."""
@@ -395,16 +399,70 @@ class Run:
             self._warned.add(what)
             warnings.warn(message, stacklevel=3)
 
-    def watch(self, models=None, criterion=None, log="gradients", log_freq=1000, **kwargs):
-        """Not supported: warns and does nothing (gradients are not drawn)."""
-        self._warn_once(
-            "watch",
-            "wandb.watch: not supported by visdom_client.wandb; gradients and parameters are "
-            "not logged (log wandb.Histogram(param.grad) yourself)",
-        )
+    def watch(
+        self, models=None, criterion=None, log="gradients", log_freq=1000, idx=None, log_graph=False
+    ):
+        """Draw histograms of a torch model's gradients and/or parameters every `log_freq`
+        committed `log` calls: windows `gradients/<name>` and `parameters/<name>`.
+
+        `models`: a torch.nn.Module or a list of them (anything with named_parameters());
+        `log`: "gradients" (default), "parameters", "all" or None. torch is not imported.
+        """
+        if log not in ("gradients", "parameters", "all", None):
+            raise ValueError(
+                f"wandb.watch(log={log!r}): expected 'gradients', 'parameters', 'all' or None"
+            )
+        if isinstance(log_freq, bool) or not isinstance(log_freq, int) or log_freq < 1:
+            raise ValueError(f"wandb.watch(log_freq={log_freq!r}): expected an int >= 1")
+        models = list(models) if isinstance(models, (list, tuple)) else [models]
+        for model in models:
+            if not hasattr(model, "named_parameters"):
+                raise TypeError(
+                    "wandb.watch: expected a torch.nn.Module (with named_parameters()), got "
+                    f"{type(model).__name__}"
+                )
+        if log_graph:
+            self._warn_once("graph", "wandb.watch(log_graph=True): the graph is not drawn")
+        if log is not None:
+            self._watched.append((models, log, log_freq))
 
     def unwatch(self, models=None):
-        """Not supported (see watch)."""
+        """Stop drawing the histograms of `models` (of every watched model when None)."""
+        if models is None:
+            self._watched = []
+            return
+        gone = {id(m) for m in (models if isinstance(models, (list, tuple)) else [models])}
+        self._watched = [
+            (kept, log, freq)
+            for kept, log, freq in (
+                ([m for m in ms if id(m) not in gone], log, freq) for ms, log, freq in self._watched
+            )
+            if kept
+        ]
+
+    def _draw_watched(self, at):
+        """After the n-th committed log: each watched model's histograms due at n."""
+        self._commits += 1
+        for models, log, freq in self._watched:
+            if self._commits % freq:
+                continue
+            for n, model in enumerate(models):
+                prefix = "" if len(models) == 1 else f"{n}/"
+                for name, param in model.named_parameters():
+                    wanted = [("parameters", param)] if log in ("parameters", "all") else []
+                    grad = getattr(param, "grad", None)
+                    if log in ("gradients", "all") and grad is not None:
+                        wanted.append(("gradients", grad))
+                    for kind, values in wanted:
+                        key = f"{kind}/{prefix}{name}"
+                        try:
+                            histogram = Histogram(values)
+                        except ValueError:  # all NaN or empty: nothing to bin
+                            self._warn_once(
+                                f"watch:{key}", f"wandb.watch: {key} has no finite value"
+                            )
+                            continue
+                        histogram.draw(self._writer.vis, self._writer.env, window_id(key), key, at)
 
     def save(self, *args, **kwargs):
         raise NotImplementedError("wandb.save: visdom_client.wandb does not upload files")
