@@ -139,6 +139,7 @@ def test_config_summary_and_define_metric(at_server):
         notes="first try",
     )
     assert wandb.run is run and run.name == "define metric" and run.env == "cfg_define metric"
+    assert os.path.isdir(run.dir) and run.id in run.dir
     assert wandb.config.lr == 0.1 and wandb.config["model"] == {"depth": 3}
     wandb.config.batch = 32
     wandb.config.update({"dropout": 0.5})

@@ -47,23 +47,6 @@ __all__ = [
 
 RESUME_MODES = (None, False, True, "allow", "must", "never", "auto")
 MODES = ("online", "offline", "disabled", "shared")
-_KNOWN_IGNORED = (
-    "entity",
-    "job_type",
-    "save_code",
-    "settings",
-    "sync_tensorboard",
-    "monitor_gym",
-    "magic",
-    "config_exclude_keys",
-    "config_include_keys",
-    "allow_val_change",
-    "anonymous",
-    "force",
-    "resume_from",
-    "fork_from",
-    "tensorboard",
-)
 
 
 class _NotStarted:
@@ -119,11 +102,9 @@ def init(
     global run
     unknown = sorted(k for k in kwargs if kwargs[k] is not None)
     if unknown:
-        what = [k for k in unknown if k not in _KNOWN_IGNORED]
         warnings.warn(
             "wandb.init: ignoring arguments visdom_client.wandb does not use: "
-            + ", ".join(unknown)
-            + (" (not wandb arguments either)" if what else ""),
+            + ", ".join(unknown),
             stacklevel=2,
         )
     if resume not in RESUME_MODES:
@@ -159,6 +140,7 @@ def init(
         tags=tags or (),
         notes=notes,
         start_step=start_step,
+        directory=dir,
     )
     if config is not None:
         new.config._items.update(vars(config) if hasattr(config, "__dict__") else dict(config))

@@ -157,7 +157,8 @@ class Histogram:
         centers = (self.bins[:-1] + self.bins[1:]) / 2
         opts = {
             "store_history": True,
-            "title": f"{key} (step {step})",
+            "title": key,
+            "caption": f"step {step}",
             "xlabel": key,
             "ylabel": "count",
             "fillarea": True,
@@ -218,9 +219,7 @@ class Table:
     def draw(self, vis, env, win, key, step):
         """Show the table (replacing the key's previous one)."""
         rows = [[_cell(value) for value in row] for row in self.data]
-        return vis.table(
-            self.columns, rows, win=win, env=env, opts={"title": f"{key} (step {step})"}
-        )
+        return vis.table(self.columns, rows, win=win, env=env, opts={"title": key})
 
 
 def _cell(value):

@@ -11,6 +11,8 @@ import fnmatch
 import logging
 import math
 import numbers
+import os
+import tempfile
 import warnings
 
 from ..errors import VisdomError
@@ -151,8 +153,11 @@ class _Stats:
 class Run:
     """One run, drawn into env `env`; made by `wandb.init`, ended by `finish`."""
 
-    def __init__(self, writer, *, project, name, run_id, group, tags, notes, start_step=0):
+    def __init__(
+        self, writer, *, project, name, run_id, group, tags, notes, start_step=0, directory=None
+    ):
         self._writer = writer
+        self._dir = directory
         self.project = project
         self.name = name
         self.id = run_id
@@ -186,7 +191,11 @@ class Run:
 
     @property
     def dir(self):
-        return None
+        """A local folder for the run's files (`init(dir=)`, else a temporary one); nothing
+        in it is sent to the server."""
+        path = os.path.join(self._dir or tempfile.gettempdir(), "visdom-wandb", self.id)
+        os.makedirs(path, exist_ok=True)
+        return path
 
     def __enter__(self):
         return self
