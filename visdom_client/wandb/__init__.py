@@ -22,7 +22,8 @@ from ..client import Visdom
 from ..errors import VisdomError
 from ..integrations.tracker import RunWriter, env_name
 from .media import Histogram, Html, Image, Table
-from .run import Config, Run, Summary
+from .run import Run
+from .state import Config, Summary
 
 logger = logging.getLogger("visdom_client")
 
