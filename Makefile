@@ -5,6 +5,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 UPSTREAM_VENV := .venv-upstream
 UPSTREAM3_VENV := .venv-upstream3
+# The training frameworks the integration tests train with (tests/frameworks): test-only.
+FRAMEWORKS_VENV := .venv-frameworks
 # visdom 0.3.0 needs Python >= 3.12: the first python3.12 that actually runs (a pyenv shim
 # without a selected 3.12 refuses to), else pyenv's own 3.12.x.
 ifeq ($(origin PYTHON312), undefined)
@@ -16,7 +18,7 @@ ARGS ?=
 # e.g. make bench BENCH_ARGS="--quick --no-upstream" (bench/bigdata.py's flags)
 BENCH_ARGS ?=
 
-.PHONY: setup run test dist lint format bench screenshot system-packages chromium upstream upstream3 vendor clean check-tools check-python312
+.PHONY: setup run test dist lint format bench screenshot system-packages chromium upstream upstream3 frameworks vendor clean check-tools check-python312
 
 check-tools:
 	@test -n "$(PYTHON)" || { echo "error: python3.11 (or python3) is required" >&2; exit 1; }
@@ -64,6 +66,17 @@ $(UPSTREAM3_VENV)/.installed: | check-python312
 
 upstream3: $(UPSTREAM3_VENV)/.installed
 
+# torch, Lightning, transformers, Keras on JAX, xgboost-cpu and LightGBM, for the callbacks'
+# tests only (never a dependency of the server or the client). torch is pinned to the CPU
+# wheel; pip's cache is kept: a fresh venv took 1.5-2 min here (1.8 GB), ~6 min on a busy machine.
+$(FRAMEWORKS_VENV)/.installed: requirements-frameworks.txt | check-tools
+	test -x $(FRAMEWORKS_VENV)/bin/python || $(PYTHON) -m venv $(FRAMEWORKS_VENV)
+	$(FRAMEWORKS_VENV)/bin/python -m pip install -q --upgrade pip
+	$(FRAMEWORKS_VENV)/bin/python -m pip install -q -r requirements-frameworks.txt
+	touch $@
+
+frameworks: $(FRAMEWORKS_VENV)/.installed
+
 # Debian's chromium (browser tests) and nginx (the reverse-proxy test), when missing.
 system-packages:
 	@bash scripts/ensure-system-packages.sh
@@ -81,8 +94,9 @@ format: $(BIN)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: setup upstream upstream3 system-packages lint
+test: setup upstream upstream3 frameworks system-packages lint
 	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python \
+	VISDOM_FRAMEWORKS_PYTHON=$(CURDIR)/$(FRAMEWORKS_VENV)/bin/python \
 	VISDOM_UPSTREAM3_PYTHON=$(CURDIR)/$(UPSTREAM3_VENV)/bin/python $(BIN)/python -m pytest
 
 # dist/visdom_flask-<version>.tar.gz, then the wheel built from that sdist (so the sdist alone
@@ -104,5 +118,5 @@ screenshot: setup system-packages
 	$(BIN)/python scripts/screenshot.py docs/screenshot.png
 
 clean:
-	rm -rf $(VENV) $(UPSTREAM_VENV) $(UPSTREAM3_VENV) node_modules app/static/vendor .pytest_cache
+	rm -rf $(VENV) $(UPSTREAM_VENV) $(UPSTREAM3_VENV) $(FRAMEWORKS_VENV) node_modules app/static/vendor .pytest_cache
 	rm -rf dist build visdom_flask.egg-info

@@ -13,7 +13,7 @@ from .errors import ServerError, VisdomError, bad_type, bad_value
 from .events import EventListener
 from .experiments import ExperimentMixin
 from .media import MediaMixin
-from .names import new_window_id, normalise_base_url, sanitise_env
+from .names import new_window_id, normalise_base_url, sanitise_env, server_address
 from .notebook import NotebookMixin
 from .plots import PlotMixin
 from .sender import BackgroundSender
@@ -40,6 +40,10 @@ class Visdom(PlotMixin, AnalysisMixin, MediaMixin, ExperimentMixin, NotebookMixi
     without a request (checked every `session_idle_check_interval` seconds) and reopened,
     logging in again, by the next one.
 
+    `server`, `port`, `base_url`: when not given, from VISDOM_SERVER, VISDOM_PORT,
+    VISDOM_BASE_URL or VISDOM_URL (names.server_address), else upstream's defaults
+    (http://localhost, 8097, "/").
+
     Extra keyword arguments: `nonblocking=True` sends from a background thread and merges
     consecutive appends to a trace; `token` authenticates the event socket; `timeout` is
     the HTTP timeout in seconds.
@@ -47,10 +51,10 @@ class Visdom(PlotMixin, AnalysisMixin, MediaMixin, ExperimentMixin, NotebookMixi
 
     def __init__(
         self,
-        server="http://localhost",
+        server=None,
         endpoint="events",
-        port=8097,
-        base_url="/",
+        port=None,
+        base_url=None,
         ipv6=True,
         http_proxy_host=None,
         http_proxy_port=None,
@@ -72,6 +76,7 @@ class Visdom(PlotMixin, AnalysisMixin, MediaMixin, ExperimentMixin, NotebookMixi
         token=None,
         timeout=60.0,
     ):
+        server, port, base_url = server_address(server, port, base_url)
         parsed = urlparse(server)
         if not parsed.scheme:
             parsed = urlparse(f"http://{server}")
