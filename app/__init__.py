@@ -59,7 +59,12 @@ def create_app(test_config=None):
 
     state.init_app(app)
 
+    from . import alerts
+
+    alerts.init_app(app)
+
     from . import auth
+    from .blueprints import alerts as alert_routes
     from .blueprints import (
         data,
         download,
@@ -86,6 +91,7 @@ def create_app(test_config=None):
         pages,
         runs,
         export,
+        alert_routes,
         vis_socket,
     )
     for module in modules:

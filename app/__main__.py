@@ -86,6 +86,36 @@ def build_parser():
         help="redis://host:6379/0 to keep envs in Redis, shared by several server processes "
         "(default: in memory, journaled under -env_path)",
     )
+    add(
+        "-run_timeout",
+        "--run_timeout",
+        type=float,
+        default=None,
+        help="seconds without a heartbeat before a running run reads crashed (default 60)",
+    )
+    add(
+        "-alert_interval",
+        "--alert_interval",
+        type=float,
+        default=None,
+        help="at most one alert per rule per this many seconds (default 600)",
+    )
+    add(
+        "-alert_webhook",
+        "--alert_webhook",
+        action="append",
+        default=None,
+        help="post fired alerts to this http(s) URL (repeatable; Slack and Discord "
+        "webhook URLs get their own body); merged with VISDOM_ALERT_WEBHOOK",
+    )
+    add(
+        "-no_alert_nan",
+        "--no_alert_nan",
+        action="store_false",
+        dest="alert_nan",
+        default=None,
+        help="turn off the server-wide rule that alerts when a trace gets NaN or ±Inf",
+    )
     add("-async_mode", "--async_mode", choices=("threading", "eventlet"), default=None)
     add(
         "-threads",
@@ -126,6 +156,10 @@ def overrides(args):
         "SSL_CERTFILE": args.ssl_certfile,
         "SSL_KEYFILE": args.ssl_keyfile,
         "STORE": args.store,
+        "RUN_TIMEOUT": args.run_timeout,
+        "ALERT_INTERVAL": args.alert_interval,
+        "ALERT_WEBHOOKS": tuple(args.alert_webhook) if args.alert_webhook else None,
+        "ALERT_NAN": args.alert_nan,
     }
     found = {key: value for key, value in mapping.items() if value is not None}
     if args.bind_local:
