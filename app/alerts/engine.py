@@ -126,6 +126,8 @@ class AlertEngine:
                 item = None
             try:
                 self._refresh()
+                # a new stalled rule may need a sooner sweep than the one planned
+                next_sweep = min(next_sweep, time.monotonic() + self._sweep_every())
                 if item is not None:
                     self.evaluate(*item)
                 if time.monotonic() >= next_sweep:
@@ -204,7 +206,8 @@ class AlertEngine:
         except Exception:  # the window or env is gone: nothing can stall
             return
         last = rule.get("created_at") or 0.0
-        for stamps in (window.get(WALL_KEY) or {}).values():
+        stamps_of = window.get(WALL_KEY) or []
+        for stamps in stamps_of.values() if isinstance(stamps_of, dict) else stamps_of:
             times = stamps.get("t") if isinstance(stamps, dict) else None
             if times is not None and len(times):
                 last = max(last, float(times[len(times) - 1]))
@@ -216,6 +219,7 @@ class AlertEngine:
                 ONCE,
                 eid=eid,
                 win=win,
+                level="warn",
                 title=f"Stalled: {win} in {eid}",
                 text=f"env {eid}, window {win}: no new point for {idle / 60:.1f} min "
                 f"(rule: {describe(rule)})",
