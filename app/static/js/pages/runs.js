@@ -3,7 +3,9 @@
 // (the compare view of their envs) or in a parallel-coordinates plot. The page reads
 // GET {base}/api/experiments every page.poll_ms while it is visible, so new runs and
 // metrics show up without a reload.
+import { watchAlerts } from '../lib/alerts.js';
 import { page, compareUrl, envUrl, url } from '../lib/page.js';
+import { connect } from '../lib/socket.js';
 import { loadPlotly } from '../panes/plot/plot.js';
 import { columns, compareValues, matches, sortRuns, summarize, text } from '../runs/data.js';
 import { parcoordsFigure } from '../runs/parcoords.js';
@@ -30,6 +32,7 @@ const state = {
 };
 
 document.body.classList.toggle('readonly', Boolean(page.readonly));
+watchAlerts(connect()); // fired alerts show here too
 
 // ---- reading -----------------------------------------------------------------------------
 
@@ -164,6 +167,7 @@ function cell(run, col) {
     const badge = document.createElement('span');
     badge.className = `run-status run-status-${run.status}`;
     badge.textContent = run.status;
+    if (run.lastSeen !== null) badge.title = `last seen ${new Date(run.lastSeen * 1000).toLocaleString()}`;
     td.append(badge);
   } else if (col.id === 'tags') {
     for (const [k, v] of Object.entries(run.tags)) {

@@ -27,6 +27,7 @@ export function summarize({ eid, experiment }) {
     status: String(e.status || ''),
     description: String(e.description || ''),
     created: typeof e.created_at === 'number' ? e.created_at : null,
+    lastSeen: typeof e.last_seen === 'number' ? e.last_seen : null,
     params: pairs(e.params),
     tags: pairs(e.tags),
     metrics,

@@ -6,6 +6,7 @@
 // stay as plot.js draws them, faded or hidden, and derived traces are drawn on top.
 import { downloadURL } from '../../lib/download.js';
 import { url } from '../../lib/page.js';
+import { alertForm } from './alertform.js';
 import { drawnTimes, ema, robustRange } from './smoothing.js';
 
 const state = { eid: null, env: {}, windows: {} };
@@ -289,6 +290,18 @@ export function plotViewControls(gd, body, ctx, hooks) {
       return b;
     };
     const downloads = row(dl('csv'), dl('json'));
+    // "Alert…": a rule on this window (alertform.js), for those who may edit.
+    const form = alertForm({
+      eid: () => ctx.eid?.(),
+      win: winId,
+      traces: () => (gd.data || []).filter((t) => !t.visdom_overlay && t.name != null).map((t) => String(t.name)),
+      smoothing: () => effective(winId()).smoothing,
+    });
+    const alertButton = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Alert\u2026' });
+    alertButton.className = 'view-alert';
+    alertButton.addEventListener('click', () => form.toggle());
+    const alerts = row(alertButton);
+    el.append(form.el);
     body.append(el);
     const sync = () => {
       const v = effective(winId());
@@ -299,6 +312,7 @@ export function plotViewControls(gd, body, ctx, hooks) {
       outliers.checked = v.outliers;
       select.value = v.xaxis;
       downloads.hidden = !ctx.eid?.();
+      alerts.hidden = !ctx.eid?.() || Boolean(host.readonly);
     };
     sync();
     return {
