@@ -33,7 +33,7 @@ export function alertForm(ctx) {
   const value = input('alert-value', { type: 'number', step: 'any', placeholder: 'value', ariaLabel: 'Threshold or minutes' });
   const smooth = input('alert-smooth', { type: 'checkbox' });
   const smoothLabel = document.createElement('label');
-  smoothLabel.append(smooth, ' after smoothing');
+  smoothLabel.append(smooth, ' on the smoothed curve');
   const create = Object.assign(document.createElement('button'), { type: 'submit', textContent: 'Create rule' });
   create.className = 'alert-create';
   const status = document.createElement('div');
