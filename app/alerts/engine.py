@@ -138,26 +138,37 @@ class AlertEngine:
                 next_sweep = time.monotonic() + 1.0
 
     def evaluate(self, eid, win, args):
-        """Fire the value rules (nan, above, below) that the points of `args` match."""
+        """Fire the value rules (nan, above, below) that the points of `args` match.
+
+        The server-wide NaN rule covers the traces no NaN rule of the env names. Each
+        trace's values are scanned once, whatever the number of rules.
+        """
         rules = [
             r
             for r in self._by_env.get(eid, ())
             if r.get("kind") in VALUE_KINDS and r.get("win") in (None, win)
         ]
-        if self.nan and not any(r["kind"] == "nan" for r in rules):
+        covered = {r.get("trace") for r in rules if r["kind"] == "nan"}
+        if self.nan and None not in covered:
             rules.append(_default_nan(eid))
         if not rules:
             return
         for name, xs, ys in traces(args):
+            hit = points = None
             for rule in rules:
                 if rule.get("trace") not in (None, name):
                     continue
                 if rule["kind"] == "nan":
-                    hit = first_nonfinite(xs, ys)
+                    if rule.get("builtin") and name in covered:
+                        continue
+                    if hit is None:
+                        hit = first_nonfinite(xs, ys) or ()
                     if hit:
                         self._fire_value(rule, eid, win, name, *hit)
                     continue
-                for step, value in finite_points(xs, ys):
+                if points is None:
+                    points = finite_points(xs, ys)
+                for step, value in points:
                     key = (rule["id"], eid, win, name)
                     smooth = self.smoother.add(key, value, rule.get("smoothing") or 0.0)
                     if crossed(rule["kind"], smooth, rule["threshold"]):
