@@ -114,23 +114,19 @@ def test_alert_in_the_view_controls_creates_a_rule(ui):
     panel.locator(".view-alert").click()
     form = panel.locator(".view-alert-form")
     form.locator(".alert-trace").select_option("acc")
-    form.locator(".alert-kind").select_option("below")
-    form.locator(".alert-value").fill("0.5")
-    form.locator(".alert-create").click()
-    ui.wait(
-        "document.querySelector('.grid-stack-item[data-win=\"W\"] .alert-status')"
-        ".textContent.startsWith('Rule created')"
-    )
+
+    def submit(kind, value, answer):
+        form.locator(".alert-kind").select_option(kind)
+        form.locator(".alert-value").fill(value)
+        form.locator(".alert-create").click()
+        status = "document.querySelector('.grid-stack-item[data-win=\"W\"] .alert-status')"
+        ui.wait(f"{status}.textContent.includes({answer!r})")
+
+    submit("below", "0.5", "Rule created")
     (rule,) = requests.get(f"{ui.server.url}/api/alert_rules?eid={eid}", timeout=10).json()["rules"]
     assert rule["kind"] == "below" and rule["threshold"] == 0.5 and rule["trace"] == "acc"
     # a rule that could never fire is refused with the field named
-    form.locator(".alert-kind").select_option("stalled")
-    form.locator(".alert-value").fill("0")
-    form.locator(".alert-create").click()
-    ui.wait(
-        "document.querySelector('.grid-stack-item[data-win=\"W\"] .alert-status')"
-        ".textContent.includes('minutes')"
-    )
+    submit("stalled", "0", "minutes")
 
 
 def test_run_status_with_crashed_in_the_env_menu_and_runs_table(ui):
