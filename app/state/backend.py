@@ -277,8 +277,9 @@ class StoreBackend(abc.ABC):
 
         Cheap and frequent: it is not an env change (no seq, nothing published, nothing
         journaled). The embedded store keeps beats in memory and writes them to disk on
-        the autosave tick (a crash loses at most SAVE_INTERVAL of beats); Redis keeps
-        each one at once. Survives a restart either way.
+        the autosave tick, at most every 5 s (a crash loses a few seconds of "last
+        seen"; flush(force=True) writes them at once); Redis keeps each one at once.
+        Survives a restart either way.
         """
 
     @abc.abstractmethod

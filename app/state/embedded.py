@@ -23,6 +23,10 @@ log = logging.getLogger(__name__)
 RULES_FILE = "alert_rules.json"
 ALERTS_FILE = "alerts.log"
 LIVENESS_FILE = "liveness.json"
+# Heartbeats reach the disk at most this often (and at close): a crash loses a few seconds
+# of "last seen", far less than any run timeout, and many beating runs cost one small
+# write every few seconds instead of one per beat.
+BEATS_EVERY = 5.0
 
 
 def _read_json(text, default):
@@ -75,6 +79,7 @@ class EmbeddedStore(ReplicaStore):
         self._rules = _read_json(self.files.read_side(RULES_FILE), [])
         self._beats = _read_json(self.files.read_side(LIVENESS_FILE), {})
         self._beats_dirty = False
+        self._beats_written = -float("inf")
         self._alerts = _read_lines(self.files.read_side(ALERTS_FILE))
         self._claims = {}
         for eid in self.files.list_eids():
@@ -245,12 +250,14 @@ class EmbeddedStore(ReplicaStore):
                 self._claims = {k: t for k, t in self._claims.items() if t > now}
             return True
 
-    def _write_beats(self):
+    def _write_beats(self, force=False):
+        now = time.monotonic()
         with self._side_lock:
-            if not self._beats_dirty:
+            if not self._beats_dirty or (not force and now - self._beats_written < BEATS_EVERY):
                 return
             text = json.dumps(self._beats)
             self._beats_dirty = False
+            self._beats_written = now
         try:
             self.files.write_side(LIVENESS_FILE, text)
         except OSError as exc:
@@ -305,7 +312,7 @@ class EmbeddedStore(ReplicaStore):
             if env.dirty and (force or env.next_save <= now):
                 self._snapshot(env)
         self.files.sync_journals()
-        self._write_beats()
+        self._write_beats(force)
         if self.files.fault:
             self.files.probe()
 
