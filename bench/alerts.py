@@ -21,12 +21,12 @@ the same appends with no webhook: a slow host must not show in the appends' time
 import argparse
 import json
 import os
-import queue
 import statistics
 import sys
 import tempfile
 import threading
 import time
+from collections import deque
 
 import requests
 
@@ -166,7 +166,7 @@ def in_process(n=20000):
             )
         engine._refresh()
         args = json.loads(body("L0", "loss", 1))
-        engine.queue = queue.Queue()  # unbounded: nobody drains it here
+        engine.pending = deque()  # nobody drains it here
         t0 = time.perf_counter()
         for _ in range(n):
             engine.observe(EID, "L0", args)
