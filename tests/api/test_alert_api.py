@@ -96,3 +96,29 @@ def test_a_heartbeat_needs_edit_rights(make_app):
     client = make_app(READONLY=True).test_client()
     refused = client.post("/api/heartbeat", json={"eid": "r"})
     assert refused.status_code == 403
+
+
+def nan_window(client, eid):
+    trace = '{"x": [0, 1, 2], "y": [1.0, 2.0, Infinity], "name": "acc", "type": "scatter"}'
+    body = f'{{"eid": "{eid}", "win": "P", "data": [{trace}]}}'
+    assert client.post("/events", data=body).status_code == 200
+
+
+def test_a_window_created_with_inf_fires_the_default_rule(make_app):
+    client = make_app().test_client()
+    nan_window(client, "created")
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline and not client.get("/api/alerts").get_json()["alerts"]:
+        time.sleep(0.05)
+    (alert,) = client.get("/api/alerts").get_json()["alerts"]
+    assert alert["value"] == "Infinity" and alert["step"] == 2 and alert["trace"] == "acc"
+    assert alert["rule"]["id"] == "default-nan" and alert["url"].endswith("/window/created/P")
+
+
+def test_alert_nan_off_fires_nothing(make_app):
+    client = make_app(ALERT_NAN=False, PUBLIC_URL="https://vis.example/x/").test_client()
+    nan_window(client, "quiet")
+    time.sleep(0.5)
+    assert client.get("/api/alerts").get_json()["alerts"] == []
+    alert = client.post("/api/alerts", json={"eid": "quiet", "title": "t"}).get_json()["alert"]
+    assert alert["url"] == "https://vis.example/x/env/quiet"
