@@ -1,9 +1,10 @@
 """The alert engine: evaluate rules off the write path, fire, rate-limit, deliver.
 
 Appends only enqueue (`observe`: a dict lookup and a deque append, no lock and no
-wake-up); one worker thread per server process wakes every TICK seconds, drains what
-arrived in one batch and scans it (app.alerts.evaluate) against the env's rules
-and the server-wide NaN rule, and every few seconds sweeps the rules that fire on the
+wake-up while the worker is busy); one worker thread per server process drains what
+arrived every TICK seconds in one batch (sleeping while nothing arrives), scans it
+(app.alerts.evaluate) against the env's rules and the server-wide NaN rule, and every
+few seconds sweeps the rules that fire on the
 absence of something (stalled windows, crashed or failed runs). A rule that matches
 claims its rate-limit key in the store (app.state claim_alert: on Redis shared by every
 process), so it fires once per ALERT_INTERVAL however many appends match; the fired alert
@@ -30,7 +31,7 @@ from .rules import DEFAULT_NAN_ID, VALUE_KINDS, describe
 log = logging.getLogger(__name__)
 
 QUEUE_MAX = 100_000
-# The worker drains the queue this often. Waking it per append (a Queue's notify) cost
+# While appends arrive, the worker drains the queue this often. Waking it per append (a Queue's notify) cost
 # 20-40% of appends/s on 2 cores in bench/alerts.py: every wake-up forced a GIL hand-over
 # from a request thread. A batch per tick costs a few wake-ups a second whatever the rate;
 # an alert leaves at most TICK later.
@@ -70,6 +71,7 @@ class AlertEngine:
         self._rules_at = -float("inf")
         self._dropped_at = -float("inf")
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread = threading.Thread(target=self._run, name="visdom-alerts", daemon=True)
         self._thread.start()
 
@@ -81,6 +83,10 @@ class AlertEngine:
             return
         if len(self.pending) < QUEUE_MAX:
             self.pending.append((eid, win, args))
+            # Wake an idle worker. Under load the flag is already set (the worker clears
+            # it once per tick), so this is one attribute read per append, no lock.
+            if not self._wake.is_set():
+                self._wake.set()
         else:
             now = time.monotonic()
             if now - self._dropped_at > self.interval:
@@ -92,6 +98,7 @@ class AlertEngine:
     def rules_changed(self):
         """Reload the rules before the next evaluation (this process changed them)."""
         self._rules_at = -float("inf")  # the worker reloads them on its next tick
+        self._wake.set()
 
     def _refresh(self):
         now = time.monotonic()
@@ -119,8 +126,14 @@ class AlertEngine:
         return max(0.1, every)
 
     def _run(self):
+        # Idle, the worker sleeps until an append or the next sweep; busy, it collects
+        # appends for TICK and evaluates them in one batch (at most 1/TICK wake-ups a second).
         next_sweep = time.monotonic()
-        while not self._stop.wait(TICK):
+        while not self._stop.is_set():
+            self._wake.wait(max(0.0, next_sweep - time.monotonic()))
+            if self._stop.wait(TICK):
+                return
+            self._wake.clear()
             try:
                 self._refresh()
                 # a new stalled rule may need a sooner sweep than the one planned
@@ -324,4 +337,5 @@ class AlertEngine:
 
     def stop(self):
         self._stop.set()
+        self._wake.set()
         self.delivery.stop()
