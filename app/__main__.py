@@ -248,7 +248,10 @@ def main(argv=None):
     )
     from . import create_app, load_settings
 
-    settings = load_settings(config)
+    try:
+        settings = load_settings(config)
+    except ValueError as exc:  # a setting that cannot be used (a webhook that is not http)
+        raise SystemExit(f"error: {exc}") from None
     if settings["ENABLE_LOGIN"]:  # upstream: credentials from VISDOM_* or a terminal prompt
         from .auth.startup import startup_login
 

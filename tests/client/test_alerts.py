@@ -18,31 +18,13 @@ def hooks():
     receiver.close()
 
 
-@pytest.fixture(scope="module")
-def alert_server(server_factory_module, hooks):
-    return server_factory_module(
+@pytest.fixture
+def alert_server(server_factory, hooks):
+    return server_factory(
         "-alert_webhook",
         hooks.url("/hook"),
         env={"VISDOM_ALERT_WEBHOOK": f"{hooks.url('/hook')} {hooks.url('/hook2')}"},
     )
-
-
-@pytest.fixture(scope="module")
-def server_factory_module(tmp_path_factory):
-    from tests.conftest import LiveServer
-
-    started = []
-
-    def start(*args, env=None):
-        path = tmp_path_factory.mktemp("alerts") / "envs"
-        path.mkdir()
-        server = LiveServer(str(path), args, env=env).start()
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
 
 
 def client(server, env):
@@ -152,8 +134,8 @@ def test_explicit_alert_and_bad_rules(alert_server, hooks):
         vis.alert_rule(win="T", kind="nan")
 
 
-def test_a_hanging_or_failing_webhook_never_delays_appends(server_factory_module, hooks):
-    server = server_factory_module(
+def test_a_hanging_or_failing_webhook_never_delays_appends(server_factory, hooks):
+    server = server_factory(
         "-alert_webhook",
         hooks.url("/hang"),
         "-alert_webhook",
@@ -182,9 +164,14 @@ def test_a_hanging_or_failing_webhook_never_delays_appends(server_factory_module
     assert "Traceback" not in server.output()
 
 
-def test_alert_history_names_everything(alert_server):
+def test_alert_history_names_everything(alert_server, hooks):
+    vis = client(alert_server, "history")
+    vis.line(X=[0], Y=[1.0], win="H", name="loss")
+    vis.line(X=[1], Y=[math.inf], win="H", update="append", name="loss")
+    vis.alert("done", level="error")
+    assert hooks.wait(eid="history", timeout=3.0)
     alerts = requests.get(f"{alert_server.url}/api/alerts", timeout=10).json()["alerts"]
-    assert alerts
+    assert len(alerts) == 2
     for alert in alerts:
         assert {"eid", "win", "trace", "step", "value", "rule", "url", "title", "time"} <= set(
             alert

@@ -3,6 +3,7 @@ timeout; a normal exit reads finished, an uncaught exception failed; an idle cli
 running."""
 
 import os
+import pathlib
 import signal
 import subprocess
 import sys
@@ -13,18 +14,15 @@ import pytest
 import requests
 
 from tests.client.conftest import wait_for
-from tests.conftest import ROOT, LiveServer
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 TIMEOUT = 1.5  # RUN_TIMEOUT of the server under test
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    path = tmp_path_factory.mktemp("liveness") / "envs"
-    path.mkdir()
-    server = LiveServer(str(path), ["-run_timeout", str(TIMEOUT)]).start()
-    yield server
-    server.stop()
+@pytest.fixture
+def live(server_factory):
+    return server_factory("-run_timeout", str(TIMEOUT))
 
 
 _procs = []

@@ -7,16 +7,10 @@ from tests.client.hooks import Receiver
 from .conftest import Upstream
 
 
-@pytest.fixture(scope="module")
-def hooked(tmp_path_factory):
-    from tests.conftest import LiveServer
-
+@pytest.fixture
+def hooked(server_factory):
     receiver = Receiver()
-    path = tmp_path_factory.mktemp("compat-alerts") / "envs"
-    path.mkdir()
-    server = LiveServer(str(path), ["-alert_webhook", receiver.url("/hook")]).start()
-    yield server, receiver
-    server.stop()
+    yield server_factory("-alert_webhook", receiver.url("/hook")), receiver
     receiver.close()
 
 

@@ -159,3 +159,22 @@ def test_the_exit_beat_never_blocks_longer_than_its_budget():
         and t is beat._thread
         and not beat._stop.is_set()
     ]
+
+
+def test_a_webhook_that_is_not_http_stops_the_server_with_a_message(tmp_path):
+    import pathlib
+    import subprocess
+    import sys
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-m", "app", "-env_path", str(tmp_path), "-alert_webhook", "ftp://x.y/"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "VISDOM_INSTANCE_PATH": str(tmp_path / "instance")},
+    )
+    assert out.returncode != 0
+    assert "ALERT_WEBHOOKS: expected http(s) URLs, got 'ftp://x.y/'" in out.stderr
+    assert "Traceback" not in out.stderr
