@@ -59,7 +59,12 @@ def create_app(test_config=None):
 
     state.init_app(app)
 
+    from . import alerts
+
+    alerts.init_app(app)
+
     from . import auth
+    from .blueprints import alerts as alert_routes
     from .blueprints import (
         compare,
         data,
@@ -92,6 +97,7 @@ def create_app(test_config=None):
         compare,
         export,
         openapi,
+        alert_routes,
         vis_socket,
     )
     for module in modules:

@@ -99,6 +99,36 @@ def build_parser():
         default=None,
         help="put this in front of the env name of every -logdir run",
     )
+    add(
+        "-run_timeout",
+        "--run_timeout",
+        type=float,
+        default=None,
+        help="seconds without a heartbeat before a running run reads crashed (default 60)",
+    )
+    add(
+        "-alert_interval",
+        "--alert_interval",
+        type=float,
+        default=None,
+        help="at most one alert per rule per this many seconds (default 600)",
+    )
+    add(
+        "-alert_webhook",
+        "--alert_webhook",
+        action="append",
+        default=None,
+        help="post fired alerts to this http(s) URL (repeatable; Slack and Discord "
+        "webhook URLs get their own body); merged with VISDOM_ALERT_WEBHOOK",
+    )
+    add(
+        "-no_alert_nan",
+        "--no_alert_nan",
+        action="store_false",
+        dest="alert_nan",
+        default=None,
+        help="turn off the server-wide rule that alerts when a trace gets NaN or ±Inf",
+    )
     add("-async_mode", "--async_mode", choices=("threading", "eventlet"), default=None)
     add(
         "-threads",
@@ -141,6 +171,10 @@ def overrides(args):
         "STORE": args.store,
         "LOGDIR": args.logdir,
         "LOGDIR_ENV_PREFIX": args.logdir_env_prefix,
+        "RUN_TIMEOUT": args.run_timeout,
+        "ALERT_INTERVAL": args.alert_interval,
+        "ALERT_WEBHOOKS": tuple(args.alert_webhook) if args.alert_webhook else None,
+        "ALERT_NAN": args.alert_nan,
     }
     found = {key: value for key, value in mapping.items() if value is not None}
     if args.bind_local:
@@ -234,7 +268,10 @@ def main(argv=None):
     )
     from . import create_app, load_settings
 
-    settings = load_settings(config)
+    try:
+        settings = load_settings(config)
+    except ValueError as exc:  # a setting that cannot be used (a webhook that is not http)
+        raise SystemExit(f"error: {exc}") from None
     if settings["ENABLE_LOGIN"]:  # upstream: credentials from VISDOM_* or a terminal prompt
         from .auth.startup import startup_login
 

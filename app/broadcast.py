@@ -59,3 +59,8 @@ def event(eid, payload):
 def undo_state(eid, count):
     """Tell the env's browsers how many closed windows `undo` can restore (no seq)."""
     socketio.emit("undo_state", {"eid": eid, "count": count}, to=env_room(eid))
+
+
+def alert(payload):
+    """Show a fired alert on every open page of the server (event `alert`, no room)."""
+    socketio.emit("alert", payload)

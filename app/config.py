@@ -55,6 +55,17 @@ DEFAULTS = {
     "LOGDIR": None,
     "LOGDIR_ENV_PREFIX": "",
     "LOGDIR_POLL_INTERVAL": 0.5,
+    # Watching runs (app/alerts): a "running" run silent for RUN_TIMEOUT seconds reads
+    # "crashed"; the server-wide rule "a trace gets NaN or ±Inf" (ALERT_NAN); one alert
+    # per rule per ALERT_INTERVAL seconds; webhooks (comma/space separated http(s) URLs,
+    # merged with the -alert_webhook flags); PUBLIC_URL, the server's address in alert
+    # links (default http://HOSTNAME:PORT + BASE_URL).
+    "RUN_TIMEOUT": 60.0,
+    "ALERT_NAN": True,
+    "ALERT_INTERVAL": 600.0,
+    "ALERT_WEBHOOK": "",
+    "ALERT_WEBHOOKS": (),
+    "PUBLIC_URL": "",
 }
 
 # Settings that VISDOM_<NAME> can set, with the type to parse the string into.
@@ -94,6 +105,11 @@ _TYPES = {
     "LOGDIR": str,
     "LOGDIR_ENV_PREFIX": str,
     "LOGDIR_POLL_INTERVAL": float,
+    "RUN_TIMEOUT": float,
+    "ALERT_NAN": bool,
+    "ALERT_INTERVAL": float,
+    "ALERT_WEBHOOK": str,
+    "PUBLIC_URL": str,
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -154,6 +170,25 @@ def redis_url(config):
     raise ValueError(f"STORE: expected a redis:// URL or nothing, got {url!r}")
 
 
+def webhook_urls(config):
+    """Return the alert webhooks: ALERT_WEBHOOK (a comma/space separated string or a list)
+    then the -alert_webhook flags (ALERT_WEBHOOKS), without duplicates, in that order.
+
+    A URL that is not http(s) is a ValueError naming the setting.
+    """
+    found = []
+    for name in ("ALERT_WEBHOOK", "ALERT_WEBHOOKS"):
+        value = config.get(name) or ()
+        items = value.replace(",", " ").split() if isinstance(value, str) else list(value)
+        for url in items:
+            url = str(url).strip()
+            if not url.startswith(("http://", "https://")) or len(url) < 9:
+                raise ValueError(f"{name}: expected http(s) URLs, got {url!r}")
+            if url not in found:
+                found.append(url)
+    return found
+
+
 def finalize(config):
     """Normalize derived settings after every source has been applied."""
     config["BASE_URL"] = normalize_base_url(config.get("BASE_URL"))
@@ -167,6 +202,10 @@ def finalize(config):
     poll = config.get("LOGDIR_POLL_INTERVAL")
     if not isinstance(poll, (int, float)) or isinstance(poll, bool) or not 0 < poll <= 60:
         raise ValueError(f"LOGDIR_POLL_INTERVAL: expected seconds in (0, 60], got {poll!r}")
+    for name in ("RUN_TIMEOUT", "ALERT_INTERVAL"):
+        if not float(config[name]) > 0:
+            raise ValueError(f"{name}: expected a number of seconds > 0, got {config[name]!r}")
+    webhook_urls(config)  # refuse a bad URL at startup
     if config["ASYNC_MODE"] not in ("threading", "eventlet", "gevent"):
         raise ValueError(
             f"ASYNC_MODE: expected threading or eventlet, got {config['ASYNC_MODE']!r}"

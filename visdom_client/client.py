@@ -8,6 +8,8 @@ import warnings
 import weakref
 from urllib.parse import urlparse, urlunparse
 
+from . import liveness
+from .alerts import AlertMixin
 from .analysis import AnalysisMixin
 from .errors import ServerError, VisdomError, bad_type, bad_value
 from .events import EventListener
@@ -32,7 +34,7 @@ logger = logging.getLogger("visdom_client")
 QUEUED_ENDPOINTS = ("events", "update", "close")
 
 
-class Visdom(PlotMixin, AnalysisMixin, MediaMixin, ExperimentMixin, NotebookMixin):
+class Visdom(PlotMixin, AnalysisMixin, MediaMixin, ExperimentMixin, AlertMixin, NotebookMixin):
     """A drop-in replacement for upstream `visdom.Visdom` (0.2.4 and 0.3.0).
 
     `ssl_verify`: None verifies https certificates, False does not, a string is a CA bundle
@@ -124,6 +126,7 @@ class Visdom(PlotMixin, AnalysisMixin, MediaMixin, ExperimentMixin, NotebookMixi
         self._sender = None
         self._closed = False
         self._socket_checked = False
+        self._heartbeat = None
         if offline:
             if log_to_filename is None:
                 raise bad_value("log_to_filename", "a file path when offline=True", "None")
@@ -158,7 +161,7 @@ class Visdom(PlotMixin, AnalysisMixin, MediaMixin, ExperimentMixin, NotebookMixi
         return self
 
     def __exit__(self, *exc_info):
-        self.shutdown()
+        self.shutdown(status="failed" if exc_info[0] is not None else None)
         return False
 
     @property
@@ -176,17 +179,50 @@ class Visdom(PlotMixin, AnalysisMixin, MediaMixin, ExperimentMixin, NotebookMixi
             raise error
         return done
 
-    def shutdown(self, timeout=10.0):
-        """Send what is queued, then close the event socket and the HTTP session."""
+    def shutdown(self, timeout=10.0, status=None):
+        """Send what is queued, end the runs kept alive (`status`: "finished" unless an
+        uncaught exception is on its way, then "failed"), close the socket and the session."""
         if self._closed:
             return
         self._closed = True
         if self._sender is not None:
             self._sender.stop(timeout)
+        if self._heartbeat is not None:
+            self._heartbeat.end(status or liveness.exit_status())
         if self._events is not None:
             self._events.close()
         if self._transport is not None:
             self._transport.close()
+
+    # run liveness (liveness.py) ------------------------------------------------------------
+
+    def keep_alive(self, env=None):
+        """Keep the run of `env` "running" while this process lives (a heartbeat thread);
+        at exit it is marked "finished", or "failed" after an uncaught exception.
+
+        vis.experiment() and vis.log_metrics() call it; call it yourself for a run that
+        only plots. The server makes the env's experiment record if there is none.
+        """
+        if self._transport is None or not self.send or self._closed:
+            return
+        if self._heartbeat is None:
+            self._heartbeat = liveness.Heartbeat(self._post_heartbeat)
+        self._heartbeat.start(sanitise_env(self.env if env is None else env))
+
+    def _forget_run(self, eid):
+        if self._heartbeat is not None:
+            self._heartbeat.forget(eid)
+
+    def _post_heartbeat(self, body, timeout):
+        transport = self._transport
+        response = transport.session.post(
+            transport.url("api/heartbeat"),
+            data=encode(body),
+            headers={"Content-Type": "application/json"},
+            timeout=timeout,
+        )
+        response.raise_for_status()
+        return response.text
 
     # sending --------------------------------------------------------------------------------
 

@@ -15,6 +15,11 @@ class ExperimentMixin:
         answer = self._send(msg, endpoint="experiments/log", quiet=True)
         if not isinstance(answer, str):
             return answer  # True offline, False after a logged failure, (msg, endpoint) unsent
+        # The run is alive while this client runs (liveness.py); finishing it stops that.
+        if msg["action"] == "finish":
+            self._forget_run(msg["eid"])
+        else:
+            self.keep_alive(msg["eid"])
         try:
             return json.loads(answer)
         except ValueError:

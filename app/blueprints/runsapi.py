@@ -30,7 +30,10 @@ def _runs():
 def run_rows():
     """Answer {"token", "rows", "removed"}: every run, or with `since` the rows changed
     and the runs removed since that token ("reset": true when it had to give all)."""
-    return _json(_index().since(get_store(), request.args.get("since") or None))
+    store = get_store()
+    answer = _index().since(store, request.args.get("since") or None)
+    timeout = current_app.config["RUN_TIMEOUT"]
+    return _json(runs.with_liveness_rows(answer, _index(), store.liveness(), timeout))
 
 
 @bp.get("/api/runs/at_step")

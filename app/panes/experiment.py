@@ -134,3 +134,27 @@ def apply_experiment(current, args, now, eid):
         record["status"] = status
         record["finished_at"] = now
     return record
+
+
+def with_liveness(record, beat, now, timeout):
+    """Return a copy of `record` with "last_seen" and, for a silent run, status "crashed".
+
+    `beat` is the run's last heartbeat ({"last_seen", "pid", "host"}) or None. Only a run
+    that sent heartbeats can be judged: a "running" record whose last beat is older than
+    `timeout` seconds reads "crashed"; without beats (upstream clients) it stays as stored,
+    and "last_seen" is its newest metric or its creation time.
+    """
+    out = dict(record)
+    if beat and isinstance(beat.get("last_seen"), (int, float)):
+        out["last_seen"] = beat["last_seen"]
+        for key in ("pid", "host"):
+            if beat.get(key) is not None:
+                out[key] = beat[key]
+        if out.get("status") == "running" and now - beat["last_seen"] > timeout:
+            out["status"] = "crashed"
+        return out
+    stamps = [m.get("timestamp") for m in record.get("metrics") or [] if isinstance(m, dict)]
+    stamps = [t for t in stamps if isinstance(t, (int, float))] + [record.get("created_at")]
+    stamps = [t for t in stamps if isinstance(t, (int, float))]
+    out["last_seen"] = max(stamps) if stamps else None
+    return out

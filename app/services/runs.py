@@ -16,6 +16,7 @@ than the oldest removal it still remembers) gets every row with "reset": true: t
 caller replaces its table.
 """
 
+import time
 import threading
 import uuid
 
@@ -107,6 +108,31 @@ class RunsIndex:
             if eids is None:
                 return dict(self.runs)
             return {eid: self.runs[eid] for eid in eids if eid in self.runs}
+
+
+def with_liveness_rows(answer, index, beats, timeout, now=None):
+    """Return `answer` of RunIndex.since with each row's liveness: "last_seen" and, for a
+    running run silent longer than `timeout`, status "crashed" (as GET /api/experiments).
+
+    A heartbeat is not an env change, so an incremental answer also carries every run that
+    sent heartbeats (its "last seen" moved, or it may have become "crashed" meanwhile).
+    """
+    now = time.time() if now is None else now
+    rows = {row["eid"]: row for row in answer["rows"]}
+    if not answer.get("reset") and answer["rows"] is not None:
+        with index._lock:
+            for eid in beats:
+                if eid not in rows and eid in index.rows:
+                    rows[eid] = index.rows[eid]
+    out = []
+    for eid, row in rows.items():
+        beat = beats.get(eid)
+        if beat and isinstance(beat.get("last_seen"), (int, float)):
+            row = dict(row, last_seen=beat["last_seen"])
+            if row.get("status") == "running" and now - beat["last_seen"] > timeout:
+                row["status"] = "crashed"
+        out.append(row)
+    return dict(answer, rows=out)
 
 
 def _agg(agg):

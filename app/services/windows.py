@@ -3,6 +3,7 @@
 import json
 
 from .. import broadcast
+from ..alerts import get_engine
 from ..auth.access import check_can_edit
 from ..common import VisdomError
 from ..state import get_store
@@ -19,6 +20,7 @@ def create_window(eid, args):
     check_can_edit()
     win, created = get_store().put_window(eid, args)
     announce_env(created)
+    get_engine().observe(eid, win, args)  # alert rules: a queue put, evaluated elsewhere
     return win
 
 
@@ -38,7 +40,9 @@ def update_window(eid, args, raw=None):
     if deletes_window(args) and args.get("win") is not None:
         close_windows(eid, str(args["win"]))
         return str(args["win"])
-    return get_store().update_window(eid, args, raw)
+    win = get_store().update_window(eid, args, raw)
+    get_engine().observe(eid, win, args)  # sees NaN even when the store masked every point
+    return win
 
 
 def announce_undo(eid):

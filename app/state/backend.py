@@ -266,6 +266,10 @@ class StoreBackend(abc.ABC):
         """
 
     @abc.abstractmethod
+    def experiment(self, eid):
+        """Return a copy of env `eid`'s experiment record, or None (also for an absent env)."""
+
+    @abc.abstractmethod
     def experiments(self):
         """Return [{"eid", "experiment"}] for every readable env that holds an experiment."""
 
@@ -285,6 +289,53 @@ class StoreBackend(abc.ABC):
         Reads only: nothing is numbered or published. The runs table keeps its
         summaries up to date with it (app.services.runs) at a cost that grows with
         what changed, not with what is stored.
+        """
+
+    # -- liveness, alert rules and fired alerts (server-wide; not numbered, not published) --
+
+    @abc.abstractmethod
+    def heartbeat(self, eid, beat):
+        """Remember that env `eid`'s run is alive: `beat` {"last_seen", "pid", "host"}.
+
+        Cheap and frequent: it is not an env change (no seq, nothing published, nothing
+        journaled). The embedded store keeps beats in memory and writes them to disk on
+        the autosave tick, at most every 5 s (a crash loses a few seconds of "last
+        seen"; flush(force=True) writes them at once); Redis keeps each one at once.
+        Survives a restart either way.
+        """
+
+    @abc.abstractmethod
+    def liveness(self):
+        """Return {eid: beat} of the last heartbeat of every env that sent one."""
+
+    @abc.abstractmethod
+    def alert_rules(self):
+        """Return every stored alert rule (a list of dicts with "id"), oldest first."""
+
+    @abc.abstractmethod
+    def put_alert_rule(self, rule):
+        """Store `rule` (a dict with a str "id"; replaces the rule of that id), durably
+        before returning, shared by every process of a shared backend."""
+
+    @abc.abstractmethod
+    def delete_alert_rule(self, rule_id):
+        """Remove the rule `rule_id`; return False if there was none."""
+
+    @abc.abstractmethod
+    def add_alert(self, alert, keep=1000):
+        """Append a fired alert (a dict with a float "time") to the history, keeping the
+        last `keep`; stored before returning."""
+
+    @abc.abstractmethod
+    def alerts(self, since=None):
+        """Return the fired alerts, oldest first; only those with time > `since` if given."""
+
+    @abc.abstractmethod
+    def claim_alert(self, key, seconds):
+        """Return True for the first claim of `key` within `seconds`, False for the others.
+
+        The per-rule rate limit: atomic across the threads of a process and, on Redis,
+        across every process (SET NX EX), so one alert leaves per interval in all.
         """
 
     # -- saved views and the user's CSS ---------------------------------------------------

@@ -8,6 +8,7 @@ of wall time on one env. A disk that refuses a write turns every later change in
 """
 
 import contextlib
+import json
 import logging
 import threading
 import time
@@ -17,6 +18,36 @@ from .persistence import Persistence, storage_error
 from .replica import ReplicaStore, no_env
 
 log = logging.getLogger(__name__)
+
+
+RULES_FILE = "alert_rules.json"
+ALERTS_FILE = "alerts.log"
+LIVENESS_FILE = "liveness.json"
+# Heartbeats reach the disk at most this often (and at close): a crash loses a few seconds
+# of "last seen", far less than any run timeout, and many beating runs cost one small
+# write every few seconds instead of one per beat.
+BEATS_EVERY = 5.0
+
+
+def _read_json(text, default):
+    try:
+        value = json.loads(text) if text.strip() else default
+    except ValueError:
+        log.warning("a file under view/ is not valid JSON; starting from empty")
+        return default
+    return value if isinstance(value, type(default)) else default
+
+
+def _read_lines(text):
+    out = []
+    for line in text.splitlines():
+        try:
+            item = json.loads(line)
+        except ValueError:
+            continue  # a line cut by a crash
+        if isinstance(item, dict):
+            out.append(item)
+    return out
 
 
 class EmbeddedStore(ReplicaStore):
@@ -44,6 +75,13 @@ class EmbeddedStore(ReplicaStore):
         self._saver = None
         # Register the envs found on disk (loaded on first use) and read the saved views.
         self._views_text = self.files.read_views()
+        self._side_lock = threading.Lock()
+        self._rules = _read_json(self.files.read_side(RULES_FILE), [])
+        self._beats = _read_json(self.files.read_side(LIVENESS_FILE), {})
+        self._beats_dirty = False
+        self._beats_written = -float("inf")
+        self._alerts = _read_lines(self.files.read_side(ALERTS_FILE))
+        self._claims = {}
         for eid in self.files.list_eids():
             if eid not in self._envs:
                 self._envs[eid] = Env(eid, loaded=False)
@@ -160,6 +198,77 @@ class EmbeddedStore(ReplicaStore):
                 raise storage_error(f"{exc.strerror or exc} (the saved views)") from None
             self._views_text = text
 
+    # -- liveness, alert rules, fired alerts ------------------------------------------
+
+    def heartbeat(self, eid, beat):
+        with self._side_lock:
+            self._beats[eid] = dict(beat)
+            self._beats_dirty = True  # written by the autosave tick, not per beat
+
+    def liveness(self):
+        with self._side_lock:
+            return {eid: dict(beat) for eid, beat in self._beats.items()}
+
+    def alert_rules(self):
+        with self._side_lock:
+            return [dict(rule) for rule in self._rules]
+
+    def put_alert_rule(self, rule):
+        with self._side_lock:
+            rules = [r for r in self._rules if r.get("id") != rule["id"]] + [dict(rule)]
+            self.files.write_side(RULES_FILE, json.dumps(rules))
+            self._rules = rules
+
+    def delete_alert_rule(self, rule_id):
+        with self._side_lock:
+            rules = [r for r in self._rules if r.get("id") != rule_id]
+            if len(rules) == len(self._rules):
+                return False
+            self.files.write_side(RULES_FILE, json.dumps(rules))
+            self._rules = rules
+            return True
+
+    def add_alert(self, alert, keep=1000):
+        with self._side_lock:
+            self.files.append_side(ALERTS_FILE, json.dumps(alert))
+            self._alerts.append(dict(alert))
+            if len(self._alerts) > 2 * keep:  # compact the file now and then, not each time
+                self._alerts = self._alerts[-keep:]
+                text = "".join(json.dumps(a) + "\n" for a in self._alerts)
+                self.files.write_side(ALERTS_FILE, text)
+
+    def alerts(self, since=None):
+        with self._side_lock:
+            found = [dict(a) for a in self._alerts[-1000:]]
+        if since is not None:
+            found = [a for a in found if (a.get("time") or 0) > since]
+        return found
+
+    def claim_alert(self, key, seconds):
+        now = time.monotonic()
+        with self._side_lock:
+            if self._claims.get(key, -1.0) > now:
+                return False
+            self._claims[key] = now + seconds
+            if len(self._claims) > 10_000:  # forget expired claims
+                self._claims = {k: t for k, t in self._claims.items() if t > now}
+            return True
+
+    def _write_beats(self, force=False):
+        now = time.monotonic()
+        with self._side_lock:
+            if not self._beats_dirty or (not force and now - self._beats_written < BEATS_EVERY):
+                return
+            text = json.dumps(self._beats)
+            self._beats_dirty = False
+            self._beats_written = now
+        try:
+            self.files.write_side(LIVENESS_FILE, text)
+        except OSError as exc:
+            log.error("could not write the run heartbeats: %s", exc)
+            with self._side_lock:
+                self._beats_dirty = True
+
     # -- saving -----------------------------------------------------------------------
 
     def save_all(self):
@@ -213,6 +322,7 @@ class EmbeddedStore(ReplicaStore):
             if env.dirty and (force or env.next_save <= now):
                 self._snapshot(env)
         self.files.sync_journals()
+        self._write_beats(force)
         if self.files.fault:
             self.files.probe()
 

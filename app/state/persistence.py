@@ -7,6 +7,9 @@ This is the only module that touches the file system. Layout under env_path:
     hash_<sha256>.json     the same for an env id too long for a file name, with the
                            real id in "name" (upstream 0.3.0's format)
     view/layouts.json      saved views, a raw JSON string as upstream stores it
+    view/alert_rules.json  alert rules (a JSON list), rewritten atomically on each change
+    view/alerts.log        fired alerts, one JSON line each (trimmed to the last few)
+    view/liveness.json     the last heartbeat of each run {eid: beat}
     .journal/<eid>.log     one JSON line per change since the snapshot (seq-numbered)
     .journal/<eid>.old     the previous journal while a snapshot is being written
     .undo/<eid>.json       closed windows that `undo` can restore: [[win_id, window], ...],
@@ -400,6 +403,26 @@ class Persistence:
     def write_views(self, text):
         os.makedirs(self.view_dir, exist_ok=True)  # made at start; removed since, made again
         atomic_write(os.path.join(self.view_dir, "layouts.json"), text)
+
+    def read_side(self, name):
+        """Return the text of view/<name> ("" when absent): rules, alerts, liveness."""
+        path = os.path.join(self.view_dir, name)
+        try:
+            with open(path, encoding="utf-8") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def write_side(self, name, text):
+        """Replace view/<name> atomically."""
+        atomic_write(os.path.join(self.view_dir, name), text)
+
+    def append_side(self, name, line):
+        """Append one line to view/<name>, on disk (fsynced) before returning."""
+        with open(os.path.join(self.view_dir, name), "a", encoding="utf-8") as f:
+            f.write(line + "\n")
+            f.flush()
+            os.fsync(f.fileno())
 
     def close(self):
         self.sync_journals()

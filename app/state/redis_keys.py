@@ -6,6 +6,10 @@ one slot of a Redis Cluster:
     visdom:envs            sorted set: the env ids, by creation time
     visdom:views           the saved views (raw JSON text)
     visdom:alive:<owner>   one per running server process, kept alive while it runs
+    visdom:liveness        hash: env id -> its run's last heartbeat (JSON)
+    visdom:alert_rules     hash: rule id -> alert rule (JSON)
+    visdom:alerts          list: fired alerts (JSON), the last ones kept
+    visdom:claim:<key>     an alert rule's rate limit (SET NX EX)
     v{T}:seq               the env's sequence number, INCRed by each change
     v{T}:lock              the env's write lock: a token "<owner>:<random>" with a TTL
     v{T}:log               the last LOG_MAX changes: JSON list of the windows each touched
@@ -26,6 +30,10 @@ import string
 ENVS_KEY = "visdom:envs"
 VIEWS_KEY = "visdom:views"
 ALIVE_PREFIX = "visdom:alive:"
+LIVENESS_KEY = "visdom:liveness"
+RULES_KEY = "visdom:alert_rules"
+ALERTS_KEY = "visdom:alerts"
+CLAIM_PREFIX = "visdom:claim:"
 COLUMN_PREFIX = "c:"  # after the env's prefix "v{T}:"
 
 ENV_KEYS = ("seq", "lock", "log", "meta", "win", "wcols", "reload", "undo")

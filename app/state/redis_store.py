@@ -30,7 +30,19 @@ from ..jsonio import lenient_dumps
 from . import redis_lua
 from .env import Env
 from .persistence import Persistence, storage_error
-from .redis_keys import ALIVE_PREFIX, ENVS_KEY, VIEWS_KEY, Key, Meta, Mode, Op
+from .redis_keys import (
+    ALERTS_KEY,
+    ALIVE_PREFIX,
+    CLAIM_PREFIX,
+    ENVS_KEY,
+    LIVENESS_KEY,
+    RULES_KEY,
+    VIEWS_KEY,
+    Key,
+    Meta,
+    Mode,
+    Op,
+)
 from .redis_replica import Replica, decode, dtype_of, encode
 from .replica import ReplicaStore, no_env
 
@@ -384,6 +396,40 @@ class RedisStore(ReplicaStore):
 
     def _write_views(self, text):
         self.redis.set(VIEWS_KEY, text)
+
+    # -- liveness, alert rules, fired alerts ------------------------------------------
+
+    def heartbeat(self, eid, beat):
+        self.redis.hset(LIVENESS_KEY, eid, json.dumps(beat))
+
+    def liveness(self):
+        return {_text(k): json.loads(v) for k, v in self.redis.hgetall(LIVENESS_KEY).items()}
+
+    def alert_rules(self):
+        rules = [json.loads(v) for v in self.redis.hvals(RULES_KEY)]
+        return sorted(rules, key=lambda r: (r.get("created_at") or 0, str(r.get("id"))))
+
+    def put_alert_rule(self, rule):
+        self.redis.hset(RULES_KEY, rule["id"], json.dumps(rule))
+
+    def delete_alert_rule(self, rule_id):
+        return bool(self.redis.hdel(RULES_KEY, rule_id))
+
+    def add_alert(self, alert, keep=1000):
+        pipe = self.redis.pipeline()
+        pipe.rpush(ALERTS_KEY, json.dumps(alert))
+        pipe.ltrim(ALERTS_KEY, -keep, -1)
+        pipe.execute()
+
+    def alerts(self, since=None):
+        found = [json.loads(v) for v in self.redis.lrange(ALERTS_KEY, 0, -1)]
+        if since is not None:
+            found = [a for a in found if (a.get("time") or 0) > since]
+        return found
+
+    def claim_alert(self, key, seconds):
+        ms = max(1, int(seconds * 1000))
+        return bool(self.redis.set(CLAIM_PREFIX + key, "1", nx=True, px=ms))
 
     # -- env files and lifecycle --------------------------------------------------------
 

@@ -494,6 +494,16 @@ class ReplicaStore(StoreBackend):
             self._change(env, "experiment", {"args": args, "now": now}, apply)
             return result[0], created
 
+    def experiment(self, eid):
+        env = self._find(eid)
+        if env is None:
+            return None
+        with env.lock:
+            self._load(env)
+            if env.deleted or env.broken or env.experiment is None:
+                return None
+            return clone(env.experiment)
+
     def experiments(self):
         found = []
         for eid in self.env_ids():

@@ -124,6 +124,61 @@ BAD_REQUESTS = [
     ("/api/views", j({"views": {"main": [None, None]}}), 400, "views"),
     ("/api/views", j({"views": {"main": {"v": 3}}}), 400, "views"),
     ("/vis_socket_wrap", j({"sid": 5, "message_type": "query"}), 400, "sid"),
+    # alert rules, explicit alerts and heartbeats (issue 18)
+    (
+        "/api/alert_rules",
+        j({"eid": "main", "kind": "above", "win": "nope", "threshold": 1}),
+        404,
+        "win",
+    ),
+    (
+        "/api/alert_rules",
+        j({"eid": "main", "kind": "above", "win": "L", "threshold": "1"}),
+        400,
+        "threshold",
+    ),
+    (
+        "/api/alert_rules",
+        '{"eid": "main", "kind": "below", "win": "L", "threshold": NaN}',
+        400,
+        "threshold",
+    ),
+    ("/api/alert_rules", j({"eid": "main", "kind": "above", "win": "L"}), 400, "threshold"),
+    ("/api/alert_rules", j({"eid": "main", "kind": "explode", "win": "L"}), 400, "kind"),
+    ("/api/alert_rules", j({"eid": "main", "kind": "nan", "win": "T"}), 400, "win"),
+    (
+        "/api/alert_rules",
+        j({"eid": "main", "kind": "stalled", "win": "L", "minutes": 0}),
+        400,
+        "minutes",
+    ),
+    (
+        "/api/alert_rules",
+        j({"eid": "main", "kind": "stalled", "win": "L", "minutes": "5"}),
+        400,
+        "minutes",
+    ),
+    (
+        "/api/alert_rules",
+        j({"eid": "main", "kind": "above", "win": "L", "threshold": 1, "smoothing": 1}),
+        400,
+        "smoothing",
+    ),
+    (
+        "/api/alert_rules",
+        j({"eid": "main", "kind": "nan", "win": "L", "webhook": "ftp://x.y/z"}),
+        400,
+        "webhook",
+    ),
+    ("/api/alert_rules", j({"eid": "main", "kind": "above", "threshold": 1}), 400, "win"),
+    ("/api/alert_rules", j({"eid": "absent", "kind": "run"}), 404, "eid"),
+    ("/api/alert_rules", "[1]", 400, "body"),
+    ("/api/alerts", j({"eid": "main"}), 400, "title"),
+    ("/api/alerts", j({"eid": "main", "title": "t", "level": "panic"}), 400, "level"),
+    ("/api/alerts", j({"eid": "main", "title": "t", "text": 5}), 400, "text"),
+    ("/api/heartbeat", j({"eid": "main", "status": "zombie"}), 400, "status"),
+    ("/api/heartbeat", j({"eid": "main", "pid": "12"}), 400, "pid"),
+    ("/api/heartbeat", j({"eid": "main", "host": 5}), 400, "host"),
 ]
 
 

@@ -19,6 +19,9 @@ class CaptureServer:
     def __init__(self):
         self.calls = []  # [name, [(endpoint, body text), ...]]
         self.results = {}
+        # Our client's run heartbeats (a thread of its own, at any moment): kept apart, as
+        # they belong to no call and upstream sends none.
+        self.heartbeats = []
         self.lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.port = self.httpd.server_address[1]
@@ -34,12 +37,14 @@ class CaptureServer:
 
     def reset(self):
         with self.lock:
-            self.calls, self.results = [], {}
+            self.calls, self.results, self.heartbeats = [], {}, []
 
     def record(self, endpoint, body):
         with self.lock:
             if endpoint == "__mark__":
                 self.calls.append([body, []])
+            elif endpoint == "api/heartbeat":
+                self.heartbeats.append(body)
             elif endpoint == "__result__":
                 name, result = json.loads(body)
                 self.results[name] = result

@@ -10,7 +10,8 @@ never a higher one, and the packages of one layer must not import each other in 
     7  app (create_app)                          the factory
     6  app.blueprints, app.sockets, app.tensorboard  views; the logdir mirror
     5  app.services                              the write path: one function per mutation
-    4  app.auth, app.broadcast                   who may do what; the pushes to browsers
+    4  app.auth, app.broadcast, app.alerts       who may do what; the pushes to browsers;
+                                                 alert rules, their worker and webhooks
     3  app.state                                 the store (its `publish` is injected)
     2  app.jsonio                                JSON for files and sockets
     1  app.panes, app.api_spec                   pure functions over window data; the API's description
@@ -41,6 +42,7 @@ LAYERS = {
     "app.state": 3,
     "app.auth": 4,
     "app.broadcast": 4,
+    "app.alerts": 4,
     "app.services": 5,
     "app.blueprints": 6,
     "app.sockets": 6,

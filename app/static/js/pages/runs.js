@@ -5,7 +5,9 @@
 // envs) or in a parallel-coordinates plot. The page reads GET {base}/api/runs?since=<token>
 // every page.poll_ms while it is visible: only the rows that changed come, and are merged.
 // The table draws only the rows in view (runs/table.js).
+import { watchAlerts } from '../lib/alerts.js';
 import { page, compareUrl } from '../lib/page.js';
+import { connect } from '../lib/socket.js';
 import { loadPlotly } from '../panes/plot/plot.js';
 import { readJSON } from '../panes/plot/remote.js';
 import { bestDirection, columns, compareValues, keysOf, matches, mergeRows, sortRuns } from '../runs/data.js';
@@ -41,6 +43,7 @@ const state = {
 };
 
 document.body.classList.toggle('readonly', Boolean(page.readonly));
+watchAlerts(connect()); // fired alerts show here too
 
 const table = new RunsTable($('runs-table'), document.querySelector('.runs-scroll'), {
   selected: state.selected,

@@ -184,6 +184,7 @@ function cell(run, col) {
     const badge = document.createElement('span');
     badge.className = `run-status run-status-${run.status}`;
     badge.textContent = run.status;
+    if (run.lastSeen != null) badge.title = `last seen ${new Date(run.lastSeen * 1000).toLocaleString()}`;
     td.append(badge);
   } else if (col.id === 'tags') {
     for (const [k, v] of Object.entries(run.tags)) {

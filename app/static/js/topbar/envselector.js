@@ -1,5 +1,6 @@
 // The env selector: a dropdown with a search box and the env tree; a click on a name opens
 // that env, ticking several and pressing Compare opens the compare view.
+import { url } from '../lib/page.js';
 import { buildTree } from './envtree.js';
 
 export class EnvSelector {
@@ -15,6 +16,7 @@ export class EnvSelector {
     this.envs = [];
     this.active = [];
     this.checked = new Set();
+    this.runs = new Map(); // eid -> {status, last_seen} of its experiment (GET /api/experiments)
 
     this.button.addEventListener('click', () => this.toggle());
     this.search.addEventListener('input', () => this.renderTree());
@@ -44,6 +46,20 @@ export class EnvSelector {
       this.checked = new Set(this.active.length > 1 ? this.active : []);
       this.renderTree();
       this.search.focus();
+      this.readRuns();
+    }
+  }
+
+  /** Read the runs' status (running, finished, failed, crashed) to show next to env names. */
+  async readRuns() {
+    try {
+      const resp = await fetch(url('/api/experiments'), { credentials: 'same-origin' });
+      if (!resp.ok) return;
+      const { experiments } = await resp.json();
+      this.runs = new Map((experiments || []).map((e) => [String(e.eid), e.experiment || {}]));
+      if (!this.menu.hidden) this.renderTree();
+    } catch (err) {
+      console.warn('could not read the runs', err);
     }
   }
 
@@ -111,6 +127,14 @@ export class EnvSelector {
       this.onOpen([eid]);
     });
     row.append(box, name);
+    const run = this.runs.get(eid);
+    if (run && run.status) {
+      const badge = document.createElement('span');
+      badge.className = `env-run-status env-run-${run.status}`;
+      badge.textContent = run.status;
+      if (typeof run.last_seen === 'number') badge.title = `last seen ${new Date(run.last_seen * 1000).toLocaleString()}`;
+      row.append(badge);
+    }
     return row;
   }
 

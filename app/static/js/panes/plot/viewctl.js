@@ -11,11 +11,12 @@
 // derived traces are drawn on top.
 import { downloadURL } from '../../lib/download.js';
 import { url } from '../../lib/page.js';
+import { alertForm } from './alertform.js';
 import { envelopeTraces, groupTraces } from './bands.js';
 import { remoteReader } from './remote.js';
 import { drawnTimes, robustRange, smooth, smoothingOn } from './smoothing.js';
 import { buildPanel } from './viewpanel.js';
-import { change, effective, onViewSettings } from './viewstate.js';
+import { canEdit, change, effective, onViewSettings } from './viewstate.js';
 
 const FADED = 0.25;
 const RUNS_OPACITY = 0.18;
@@ -73,6 +74,15 @@ export function plotViewControls(gd, body, ctx, hooks) {
     traceChoices: () => reader.current(remotePath(effective(winId())))?.answer?.traces || [],
     canDownload: () => Boolean(ctx.eid?.()),
     download,
+    // "Alert…": a rule on this window (alertform.js), for those who may edit.
+    alertForm: () =>
+      alertForm({
+        eid: () => ctx.eid?.(),
+        win: winId,
+        traces: () => (gd.data || []).filter((t) => !t.visdom_overlay && t.name != null).map((t) => String(t.name)),
+        smoothing: () => effective(winId()).smoothing,
+      }),
+    canAlert: () => Boolean(ctx.eid?.()) && canEdit() && !compare(),
   });
   const onState = () => {
     panel.sync();

@@ -152,6 +152,14 @@ export function buildPanel(body, api) {
     return b;
   };
   const downloads = row(dl('csv'), dl('json'));
+  let alerts = null;
+  if (api.alertForm) {
+    const form = api.alertForm();
+    const alertButton = el('button', { type: 'button', className: 'view-alert', textContent: 'Alert\u2026' });
+    alertButton.addEventListener('click', () => form.toggle());
+    alerts = row(alertButton);
+    root.append(form.el);
+  }
   // Envs an aggregate left out (no such param, no match, no such plot), said under the plot.
   const leftOut = el('div', { className: 'view-missing', hidden: true });
   body.append(root, leftOut);
@@ -201,6 +209,7 @@ export function buildPanel(body, api) {
     if (v.xaxis.startsWith('metric:') && !pairs.some(([p]) => p === v.xaxis)) pairs.push([v.xaxis, v.xaxis.slice(7)]);
     options(xaxis, pairs, v.xaxis);
     downloads.hidden = !api.canDownload();
+    if (alerts) alerts.hidden = !api.canAlert();
   };
   return {
     el: root,

@@ -34,6 +34,11 @@ export function initViewControls(options) {
 }
 
 /** Take the settings of the env just joined (a join ack) or of a `view_settings` message. */
+/** Whether this page may change things (a readonly page shows no editing controls). */
+export function canEdit() {
+  return !host.readonly;
+}
+
 export function setViewSettings(eid, settings) {
   state.eid = eid || null;
   state.env = { ...(settings?.env || {}) };
