@@ -8,7 +8,7 @@ never a higher one, and the packages of one layer must not import each other in 
 
     8  app.__main__                              the command line
     7  app (create_app), app.testing             the factory
-    6  app.blueprints, app.sockets               views: HTTP routes, socket handlers
+    6  app.blueprints, app.sockets, app.assets   views: HTTP routes, socket handlers, static files
     5  app.services                              the write path: one function per mutation
     4  app.auth, app.broadcast                   who may do what; the pushes to browsers
     3  app.state                                 the store (its `publish` is injected)
@@ -43,6 +43,7 @@ LAYERS = {
     "app.services": 5,
     "app.blueprints": 6,
     "app.sockets": 6,
+    "app.assets": 6,
     "app": 7,
     "app.testing": 7,
     "app.__main__": 8,
