@@ -207,3 +207,29 @@ def test_small_json_answers_stay_plain(client):
     resp = get(client, "/healthz", headers={"Accept-Encoding": "gzip"})
     assert resp.status_code == 200
     assert len(resp.get_data()) < 1024 and "Content-Encoding" not in resp.headers
+
+
+def test_pages_preload_their_whole_module_graph(client, build):
+    """Every module the entry imports (directly or not) is preloaded; nothing else."""
+    html = get(client, "/env/main").get_data(as_text=True)
+    preloads = re.findall(r'<link rel="modulepreload" href="/static/[0-9a-f]+/([^"]+)"', html)
+    assert "js/workspace/workspace.js" in preloads and "js/panes/plot/plot.js" in preloads
+    assert "js/pages/runs.js" not in preloads and "js/export/standalone.js" not in preloads
+    assert len(preloads) == len(set(preloads))
+    for rel in preloads:
+        assert (STATIC / rel).is_file(), rel
+    # The graph is closed: each preloaded module's relative imports are preloaded too.
+    names = set(preloads) | {"js/pages/env.js"}
+    for rel in names:
+        text = (STATIC / rel).read_text(encoding="utf-8")
+        for target in re.findall(r"^\s*(?:import|export)\s[^'\"]*?'(\.{1,2}/[^']+)'", text, re.M):
+            resolved = (
+                (STATIC / rel).parent.joinpath(target).resolve().relative_to(STATIC).as_posix()
+            )
+            assert resolved in names, (rel, target)
+    assert re.search(
+        r'<link rel="preload" as="script" href="/static/[0-9a-f]+/vendor/plotly-cartesian.min.js">',
+        html,
+    )
+    runs = get(client, "/runs").get_data(as_text=True)
+    assert "js/runs/data.js" in runs and "plotly-cartesian" not in runs
