@@ -102,6 +102,8 @@ bench: setup upstream upstream3 system-packages
 	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python $(BIN)/python bench/soak.py
 	$(BIN)/python bench/scaleout.py
 	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python $(BIN)/python bench/bigdata.py $(BENCH_ARGS)
+	$(BIN)/python bench/bigdata.py --pages
+	$(BIN)/python bench/manywindows.py
 
 screenshot: setup system-packages
 	$(BIN)/python scripts/screenshot.py docs/screenshot.png
