@@ -3,7 +3,7 @@
 // null points as gaps and null heatmap cells blank.
 import { fileName } from '../../lib/download.js';
 import { texReady } from '../../lib/mathjax.js';
-import { partialDraws, plotlyFor, preloadPlotly, traceTypes } from '../../lib/plotly.js';
+import { partialDraws, plotlyFor, traceTypes } from '../../lib/plotly.js';
 import { themedLayout, themeUpdate } from '../../lib/theme.js';
 import { cancelFrame, onFrame } from '../../workspace/frames.js';
 import { fixTrace, layoutForPlotly } from './compat.js';
@@ -35,7 +35,9 @@ function mount(body, win, ctx) {
   // The plotly.js that drew this plot (lib/plotly.js): the cartesian bundle, or the full
   // one once the plot needs a trace type the cartesian one lacks.
   let Plotly = null;
-  let drawn = preloadPlotly();
+  // Each draw waits for the plotly.js its trace types need (the page preloads the
+  // cartesian one while the env is joined: workspace.js).
+  let drawn = Promise.resolve();
   let alive = true;
   // Deltas accepted but not drawn yet (in sequence order), and the number of traces the
   // plot will have once they are drawn (an append may target a trace added just before).
