@@ -2,9 +2,10 @@
 
 `make setup` runs `npm ci` (versions pinned in package.json + package-lock.json), then
 this script, then scripts/compress.py (the .br/.gz copies). The vendor folder is
-git-ignored. plotly.js comes twice: plotly.js' own cartesian bundle from npm (2-D traces,
-what the page loads first) and the full bundle from the `plotly` Python package (loaded
-only for other trace types); both must be the same plotly.js version, checked here.
+git-ignored. plotly.js comes three times: plotly.js' own basic and cartesian bundles from
+npm (scatter/bar/pie, then every 2-D type: what the page loads first) and the full bundle
+from the `plotly` Python package (loaded only for other trace types); all must be the
+same plotly.js version, checked here.
 MathJax's `tex-svg-full` component holds every TeX extension and the SVG fonts, so
 that typesetting never fetches more code (the page loads it only for LaTeX labels).
 """
@@ -26,8 +27,10 @@ FILES = [
     ("gridstack", "dist/gridstack-all.js", "gridstack-all.js"),
     ("gridstack", "dist/gridstack.min.css", "gridstack.min.css"),
     ("mathjax", "es5/tex-svg-full.js", "mathjax-tex-svg.js"),
+    ("plotly.js-basic-dist-min", "plotly-basic.min.js", "plotly-basic.min.js"),
     ("plotly.js-cartesian-dist-min", "plotly-cartesian.min.js", "plotly-cartesian.min.js"),
 ]
+PARTIAL_BUNDLES = ("plotly.js-basic-dist-min", "plotly.js-cartesian-dist-min")
 # The full plotly.js bundle, from the plotly Python package (a runtime requirement).
 PLOTLY_FULL = "plotly.min.js"
 NAMES = [dest for _, _, dest in FILES] + [PLOTLY_FULL, "versions.json"]
@@ -73,14 +76,14 @@ def main():
                 shutil.copyfile(lic, VENDOR / f"{pkg}.{name}")
                 break
     full, full_version = plotly_full()
-    partial_version = versions["plotly.js-cartesian-dist-min"]
-    if full_version != partial_version:
-        print(
-            f"error: plotly.js {full_version} in the plotly package, {partial_version} in "
-            "plotly.js-cartesian-dist-min: pin the npm package to the same version",
-            file=sys.stderr,
-        )
-        return 1
+    for pkg in PARTIAL_BUNDLES:
+        if versions[pkg] != full_version:
+            print(
+                f"error: plotly.js {full_version} in the plotly package, {versions[pkg]} in "
+                f"{pkg}: pin the npm package to the same version",
+                file=sys.stderr,
+            )
+            return 1
     (VENDOR / PLOTLY_FULL).write_text(
         strip_source_map(full.read_text(encoding="utf-8")), encoding="utf-8"
     )

@@ -69,7 +69,11 @@ def test_relative_imports_resolve_under_the_same_prefix(client, build):
         assert resp.status_code == 200, target
         assert resp.headers["Cache-Control"] == IMMUTABLE
     # The plotly bundles the page loads lazily sit under the same prefix.
-    for name in ("vendor/plotly-cartesian.min.js", "vendor/plotly.min.js"):
+    for name in (
+        "vendor/plotly-basic.min.js",
+        "vendor/plotly-cartesian.min.js",
+        "vendor/plotly.min.js",
+    ):
         assert get(client, f"/static/{build}/{name}").status_code == 200
 
 
@@ -231,8 +235,8 @@ def test_pages_preload_their_whole_module_graph(client, build):
             )
             assert resolved in names, (rel, target)
     assert re.search(
-        r'<link rel="preload" as="script" href="/static/[0-9a-f]+/vendor/plotly-cartesian.min.js">',
+        r'<link rel="preload" as="script" href="/static/[0-9a-f]+/vendor/plotly-basic.min.js">',
         html,
     )
     runs = get(client, "/runs").get_data(as_text=True)
-    assert "js/runs/data.js" in runs and "plotly-cartesian" not in runs
+    assert "js/runs/data.js" in runs and "plotly-basic" not in runs

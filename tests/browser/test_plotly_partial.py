@@ -1,9 +1,10 @@
-"""plotly.js in two steps: 2-D pages never load the full bundle; other trace types do."""
+"""plotly.js in steps: lines need only the basic bundle, 2-D pages never load the full one."""
 
 import pytest
 
 BUNDLES = "return m.plotlyBundles()"
 FULL = "/vendor/plotly.min.js"
+BASIC = "/vendor/plotly-basic.min.js"
 PARTIAL = "/vendor/plotly-cartesian.min.js"
 
 
@@ -32,12 +33,27 @@ def test_a_2d_page_draws_without_the_full_bundle(ui, seen):
     ui.wait(f"{gd('bar')}.querySelectorAll('.barlayer .point path').length >= 2")
     assert ui.page.evaluate(f"Array.from({gd('bar')}.data[0].y)") == [3, None, 1]
     ui.wait(f"{gd('heat')}.querySelector('.heatmaplayer image')")
-    assert ui.module("lib/plotly.js", BUNDLES) == {"partial": True, "full": False}
+    # The heatmap needs the cartesian bundle; nothing needs the full one.
+    assert ui.module("lib/plotly.js", BUNDLES) == {"basic": True, "cartesian": True, "full": False}
     assert any(u.endswith(PARTIAL) for u in seen)
     assert not any(u.endswith(FULL) for u in seen), [u for u in seen if "plotly" in u]
     # The line is the one sent: every point, in order.
     ys = ui.page.evaluate(f"Array.from({gd('line')}.data[0].y)")
     assert ys == [x * 0.5 for x in xs]
+
+
+def test_lines_and_bars_need_only_the_basic_bundle(ui, seen):
+    ui.line("pbasic", "line", [0, 1, 2], [1, float("inf"), 2])
+    bar = [{"x": ["a", "b"], "y": [2, 1], "type": "bar", "name": "b"}]
+    ui.post("events", {"eid": "pbasic", "win": "bar", "opts": {"title": "bar"}, "data": bar})
+    ui.open("/env/pbasic")
+    ui.wait(f"{gd('line')}.querySelector('.scatterlayer path.js-line')")
+    ui.wait(f"{gd('bar')}.querySelectorAll('.barlayer .point path').length === 2")
+    assert ui.module("lib/plotly.js", BUNDLES) == {"basic": True, "cartesian": False, "full": False}
+    assert any(u.endswith(BASIC) for u in seen)
+    assert not any(u.endswith((PARTIAL, FULL)) for u in seen)
+    # +Inf reached the page as null: a gap, not a point.
+    assert ui.page.evaluate(f"Array.from({gd('line')}.data[0].y)") == [1, None, 2]
 
 
 def test_a_polar_window_loads_the_full_bundle_and_draws(ui, seen):
@@ -66,7 +82,7 @@ def test_a_2d_window_redrawn_as_polar_switches_to_the_full_bundle(ui, seen):
     ui.line("pswitch", "w", [0, 1, 2], [2, 1, 2])
     ui.open("/env/pswitch")
     ui.wait(f"{gd('w')}.querySelector('.scatterlayer path.js-line')")
-    assert ui.module("lib/plotly.js", BUNDLES) == {"partial": True, "full": False}
+    assert ui.module("lib/plotly.js", BUNDLES) == {"basic": True, "cartesian": False, "full": False}
     polar = [{"r": [1, 2, 1], "theta": [0, 120, 240], "type": "scatterpolar", "mode": "lines"}]
     ui.post("events", {"eid": "pswitch", "win": "w", "opts": {"title": "w"}, "data": polar})
     ui.wait(f"{gd('w')}.querySelector('.polarlayer .scatterlayer path.js-line')")
@@ -74,19 +90,22 @@ def test_a_2d_window_redrawn_as_polar_switches_to_the_full_bundle(ui, seen):
         f"Boolean({gd('w')}.querySelector('.cartesianlayer .scatterlayer path.js-line'))"
     )
     assert ui.module("lib/plotly.js", BUNDLES)["full"] is True
-    # A live trace added to a 2-D plot drawn by the cartesian bundle that it lacks.
-    ui.line("pswitch", "v", [0, 1], [1, 0])
-    ui.wait(f"{gd('v')} && {gd('v')}.querySelector('.scatterlayer path.js-line')")
-    ternary = {
-        "a": [1, 2],
-        "b": [2, 1],
-        "c": [1, 1],
-        "type": "scatterpolar",
-        "r": [1, 2],
-        "name": "p",
-    }
-    ui.post(
-        "update", {"eid": "pswitch", "win": "v", "append": True, "name": "p", "data": [ternary]}
+
+
+def test_a_live_trace_the_basic_bundle_lacks_redraws_the_plot_with_the_full_one(ui):
+    ui.line("plive", "v", [0, 1], [1, 0])
+    ui.open("/env/plive")
+    ui.wait(f"{gd('v')}.querySelector('.scatterlayer path.js-line')")
+    assert ui.module("lib/plotly.js", BUNDLES) == {"basic": True, "cartesian": False, "full": False}
+    polar = {"type": "scatterpolar", "r": [1, 2], "theta": [0, 90], "mode": "lines", "name": "p"}
+    ui.post("update", {"eid": "plive", "win": "v", "append": True, "name": "p", "data": [polar]})
+    ui.wait(
+        f"{gd('v')}.data.length === 2 && "
+        f"{gd('v')}.querySelector('.polarlayer .scatterlayer path.js-line')"
     )
-    ui.wait(f"{gd('v')}.querySelector('.polarlayer')")
-    assert ui.page.evaluate(f"{gd('v')}.data.length") == 2
+    assert ui.module("lib/plotly.js", BUNDLES)["full"] is True
+    # The first trace is still drawn, with its points.
+    assert ui.page.evaluate(f"Array.from({gd('v')}.data[0].y)") == [1, 0]
+    assert ui.page.evaluate(
+        f"{gd('v')}.querySelector('.cartesianlayer .scatterlayer path.js-line') !== null"
+    )

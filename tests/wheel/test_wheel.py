@@ -106,7 +106,7 @@ def test_the_sdist_and_the_wheel_carry_the_browser_assets(dist):
         assert {f"app/static/{n}" for n in compressed_names()} <= files
         for page in ("env", "window", "login", "runs", "export"):
             assert f"app/templates/{page}.html" in files
-        assert {"app/static/js/main.js", "app/static/css/visdom.css"} <= files
+        assert {"app/static/js/pages/env.js", "app/static/css/visdom.css"} <= files
         assert not [f for f in files if "node_modules" in f or f.startswith("tests/")]
     assert "visdom = app.__main__:main" in entry_points
 

@@ -1,57 +1,81 @@
-// plotly.js in two steps. Nearly every plot is 2-D: plotly.js' own cartesian bundle
-// (plotly.js-cartesian-dist-min, the same version as the full one) draws those, and at
-// about a quarter of the size it arrives and compiles well before the full bundle would.
-// The full bundle (3-D, maps, polar, parcoords, gl traces...) is loaded only when a plot
-// needs a trace type the cartesian bundle lacks; from then on every new draw uses it.
-// Both are classic scripts that set window.Plotly: each plot keeps the instance that drew
-// it (plot.js), so a plot drawn by the cartesian bundle stays consistent.
+// plotly.js in steps. Nearly every plot is a line: plotly.js' own basic bundle (scatter,
+// bar, pie) draws those and starts in about half the time of the cartesian bundle (every
+// 2-D type), which starts in about half the time of the full one (3-D, maps, polar,
+// parcoords, gl traces...). All come from plotly.js' own npm packages (the same version as
+// the full bundle of the plotly Python package, checked by scripts/vendor.py). A plot is
+// drawn by the smallest bundle that has its trace types, or by a bigger one the page has
+// loaded already (so a page settles on one plotly.js). Each is a classic script that sets
+// window.Plotly: each plot keeps the instance that drew it (plot.js), and window.Plotly is
+// the biggest loaded.
 
-// The trace types of plotly.js-cartesian (its package's README lists them).
-const CARTESIAN = new Set([
-  'scatter',
-  'bar',
-  'box',
-  'heatmap',
-  'histogram',
-  'histogram2d',
-  'histogram2dcontour',
-  'contour',
-  'image',
-  'pie',
-  'scatterternary',
-  'violin',
-]);
+// The bundles, smallest first, with the trace types each draws (their packages' READMEs
+// list them); null: every type.
+const TIERS = [
+  { name: 'basic', file: 'plotly-basic.min.js', types: new Set(['scatter', 'bar', 'pie']) },
+  {
+    name: 'cartesian',
+    file: 'plotly-cartesian.min.js',
+    types: new Set([
+      'scatter',
+      'bar',
+      'box',
+      'heatmap',
+      'histogram',
+      'histogram2d',
+      'histogram2dcontour',
+      'contour',
+      'image',
+      'pie',
+      'scatterternary',
+      'violin',
+    ]),
+  },
+  { name: 'full', file: 'plotly.min.js', types: null },
+];
 
 // The vendored bundles, resolved next to this module: under the same content-hashed
 // /static/<build>/ prefix (app/assets.py), so they are cached as long as the page is.
-const PARTIAL_URL = new URL('../../vendor/plotly-cartesian.min.js', import.meta.url).href;
-const FULL_URL = new URL('../../vendor/plotly.min.js', import.meta.url).href;
+const url = (file) => new URL(`../../vendor/${file}`, import.meta.url).href;
 
-const loaded = { partial: null, full: null };
-const loading = { partial: null, full: null };
+const loaded = new Map(); // tier name -> its Plotly
+const loading = new Map(); // tier name -> promise of its Plotly
+
+function covers(tier, types) {
+  if (!tier.types) return true;
+  for (const type of types) if (!tier.types.has(type)) return false;
+  return true;
+}
+
+/** The biggest bundle loaded so far, or null. */
+function biggest() {
+  for (let i = TIERS.length - 1; i >= 0; i--) if (loaded.has(TIERS[i].name)) return TIERS[i];
+  return null;
+}
 
 /** Load one bundle (a classic script): resolve with its Plotly object. */
-function load(kind) {
-  if (loaded[kind]) return Promise.resolve(loaded[kind]);
-  loading[kind] ||= new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = kind === 'full' ? FULL_URL : PARTIAL_URL;
-    script.dataset.plotly = kind;
-    script.addEventListener('load', () => {
-      loaded[kind] = window.Plotly;
-      // The full bundle, once here, is the page's Plotly (it draws everything).
-      if (loaded.full) window.Plotly = loaded.full;
-      performance.mark(`visdom:plotly-${kind}`);
-      resolve(loaded[kind]);
+function load(tier) {
+  if (loaded.has(tier.name)) return Promise.resolve(loaded.get(tier.name));
+  if (!loading.has(tier.name)) {
+    const promise = new Promise((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = url(tier.file);
+      script.dataset.plotly = tier.name;
+      script.addEventListener('load', () => {
+        loaded.set(tier.name, window.Plotly);
+        window.Plotly = loaded.get(biggest().name);
+        performance.mark(`visdom:plotly-${tier.name}`);
+        resolve(loaded.get(tier.name));
+      });
+      script.addEventListener('error', () => {
+        loading.delete(tier.name);
+        script.remove();
+        reject(new Error('could not load plotly.js from the server'));
+      });
+      document.head.append(script);
     });
-    script.addEventListener('error', () => {
-      loading[kind] = null;
-      script.remove();
-      reject(new Error('could not load plotly.js from the server'));
-    });
-    document.head.append(script);
-  });
-  return loading[kind];
+    loading.set(tier.name, promise);
+  }
+  return loading.get(tier.name);
 }
 
 /** The trace types of a figure's data (plotly's default type is scatter). */
@@ -63,28 +87,23 @@ export function traceTypes(data) {
   return types;
 }
 
-/** Whether the cartesian bundle draws every one of these trace types. */
-export function partialDraws(types) {
-  for (const type of types) if (!CARTESIAN.has(type)) return false;
-  return true;
+/** Whether `Plotly` (an instance this module loaded) draws every one of these trace types. */
+export function draws(Plotly, types) {
+  const tier = TIERS.find((t) => loaded.get(t.name) === Plotly);
+  return Boolean(tier) && covers(tier, types);
 }
 
 /**
- * Resolve with a Plotly able to draw these trace types (a Set; none: any plot): the full
- * bundle if it is here already or needed, else the cartesian one.
+ * Resolve with a Plotly able to draw these trace types (a Set; empty: a line): the
+ * biggest bundle loaded if it draws them, else the smallest bundle that does.
  */
 export function plotlyFor(types = new Set()) {
-  if (loaded.full) return Promise.resolve(loaded.full);
-  if (!partialDraws(types)) return load('full');
-  return load('partial');
-}
-
-/** Start loading the cartesian bundle now (a page that will show plots). */
-export function preloadPlotly() {
-  return loaded.full ? Promise.resolve(loaded.full) : load('partial');
+  const big = biggest();
+  if (big && covers(big, types)) return Promise.resolve(loaded.get(big.name));
+  return load(TIERS.find((tier) => covers(tier, types)));
 }
 
 /** Which bundles this page has loaded (the tests and benches read this). */
 export function plotlyBundles() {
-  return { partial: Boolean(loaded.partial), full: Boolean(loaded.full) };
+  return Object.fromEntries(TIERS.map((t) => [t.name, loaded.has(t.name)]));
 }

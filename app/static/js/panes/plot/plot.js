@@ -3,7 +3,7 @@
 // null points as gaps and null heatmap cells blank.
 import { fileName } from '../../lib/download.js';
 import { texReady } from '../../lib/mathjax.js';
-import { partialDraws, plotlyFor, traceTypes } from '../../lib/plotly.js';
+import { draws, plotlyFor, traceTypes } from '../../lib/plotly.js';
 import { themedLayout, themeUpdate } from '../../lib/theme.js';
 import { cancelFrame, onFrame } from '../../workspace/frames.js';
 import { fixTrace, layoutForPlotly } from './compat.js';
@@ -32,11 +32,11 @@ function mount(body, win, ctx) {
   const gd = document.createElement('div');
   gd.className = 'plot-pane';
   body.append(gd);
-  // The plotly.js that drew this plot (lib/plotly.js): the cartesian bundle, or the full
-  // one once the plot needs a trace type the cartesian one lacks.
+  // The plotly.js that drew this plot (lib/plotly.js): the smallest bundle with its trace
+  // types, or a bigger one once the plot needs a type the smaller one lacks.
   let Plotly = null;
   // Each draw waits for the plotly.js its trace types need (the page preloads the
-  // cartesian one while the env is joined: workspace.js).
+  // basic one while the env is joined: workspace.js).
   let drawn = Promise.resolve();
   let alive = true;
   // Deltas accepted but not drawn yet (in sequence order), and the number of traces the
@@ -69,11 +69,12 @@ function mount(body, win, ctx) {
     const layout = themedLayout(paneLayout(content.layout));
     const types = traceTypes(data);
     drawn = drawn
-      .then(() => Promise.all([plotlyFor(types), texReady(layout)]))
+      // The plotly.js that drew it while it draws these types (a redraw stays a react).
+      .then(() => Promise.all([Plotly && draws(Plotly, types) ? Plotly : plotlyFor(types), texReady(layout)]))
       .then(([lib]) => {
         if (!alive) return null;
         if (Plotly && lib !== Plotly && gd._fullLayout) {
-          Plotly.purge(gd); // drawn by the cartesian bundle: the full one draws it anew
+          Plotly.purge(gd); // drawn by a smaller bundle: a bigger one draws it anew
           react = false;
         }
         Plotly = lib;
@@ -129,9 +130,9 @@ function mount(body, win, ctx) {
     });
   }
 
-  /** A new trace of a type this plot's plotly.js lacks: the full bundle draws the plot anew. */
+  /** A new trace of a type this plot's plotly.js lacks: a bigger bundle draws the plot anew. */
   async function drawableBy(types) {
-    if (!types.size || !Plotly || partialDraws(types)) return;
+    if (!types.size || !Plotly || draws(Plotly, types)) return;
     const lib = await plotlyFor(types);
     if (lib === Plotly || !alive) return;
     const { data, layout } = gd;
