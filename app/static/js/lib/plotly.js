@@ -39,6 +39,9 @@ const url = (file) => new URL(`../../vendor/${file}`, import.meta.url).href;
 
 const loaded = new Map(); // tier name -> its Plotly
 const loading = new Map(); // tier name -> promise of its Plotly
+// A page that brought its own plotly.js (an exported HTML file inlines the full bundle,
+// and its modules have data: URLs, with no vendor folder beside them): that one draws all.
+if (window.Plotly) loaded.set('full', window.Plotly);
 
 function covers(tier, types) {
   if (!tier.types) return true;
