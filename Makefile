@@ -37,8 +37,11 @@ node_modules/.installed: package.json package-lock.json | check-tools
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The browser libraries into app/static/vendor, then the .br/.gz copies of every static
+# text file over 1 KB (served by Accept-Encoding; `make dist` ships them in the wheel).
 vendor: node_modules/.installed $(BIN)/.installed
 	$(BIN)/python scripts/vendor.py
+	$(BIN)/python scripts/compress.py
 
 setup: $(BIN)/.installed vendor
 
@@ -113,10 +116,14 @@ bench: setup upstream upstream3 system-packages
 	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python $(BIN)/python bench/soak.py
 	$(BIN)/python bench/scaleout.py
 	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python $(BIN)/python bench/bigdata.py $(BENCH_ARGS)
+	$(BIN)/python bench/bigdata.py --pages
+	$(BIN)/python bench/manywindows.py
 
 screenshot: setup system-packages
 	$(BIN)/python scripts/screenshot.py docs/screenshot.png
 
 clean:
 	rm -rf $(VENV) $(UPSTREAM_VENV) $(UPSTREAM3_VENV) $(FRAMEWORKS_VENV) node_modules app/static/vendor .pytest_cache
+	find app/static -name '*.br' -delete -o -name '*.gz' -delete
+	rm -f app/static/compressed.json
 	rm -rf dist build visdom_flask.egg-info

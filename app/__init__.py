@@ -48,12 +48,9 @@ def create_app(test_config=None):
     fix_malloc_threshold()  # large column buffers go back to the system when freed
     logging.getLogger("app").setLevel(app.config["LOGGING_LEVEL"])
     base = app.config["BASE_URL"]
-    app.add_url_rule(
-        base + "/static/<path:filename>",
-        endpoint="static",
-        view_func=app.send_static_file,
-    )
-    app.static_folder = "static"
+    from . import assets
+
+    assets.init_app(app, base)
 
     from . import state
 

@@ -3,6 +3,12 @@
     .venv/bin/python bench/bigdata.py            # the full run (upstream capped at 320k points)
     .venv/bin/python bench/bigdata.py --quick    # smaller sizes, a smoke run of every figure
     .venv/bin/python bench/bigdata.py --no-upstream
+    .venv/bin/python bench/bigdata.py --pages    # only the page figures (issue 19)
+
+`--pages` opens the 1M-point env and the 50-window env twice in Chromium: a first visit
+(an empty HTTP cache) and a repeat visit (the same browser profile, a new tab), with the
+bytes on the wire of each, and TensorBoard's page-open time on the same 1M-step scalar
+(its event file written by tensorboardX; skipped with a note when either is missing).
 
 Writes go through the real upstream client (.venv-upstream, or $VISDOM_UPSTREAM_PYTHON) to
 a fresh server per part: ours (tests/support/server.py ServerProcess) and upstream's own. The page
@@ -205,8 +211,14 @@ class Browser:
         self.browser = self.pw.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
-        self.context = self.browser.new_context(viewport={"width": 1400, "height": 900})
+        self.fresh()
         return self
+
+    def fresh(self):
+        """A new browser profile: an empty HTTP cache (a first visit)."""
+        if getattr(self, "context", None):
+            self.context.close()
+        self.context = self.browser.new_context(viewport={"width": 1400, "height": 900})
 
     def __exit__(self, *exc):
         self.browser.close()
@@ -243,7 +255,7 @@ class Browser:
         cdp.on("Network.loadingFinished", finished)
         cdp.on("Network.webSocketFrameReceived", frame)
         cdp.send("Network.enable")
-        page.goto(f"{url}/env/{eid}")
+        page.goto(f"{url}/env/{eid}" if eid is not None else url)
         return page, counter
 
 
@@ -298,20 +310,26 @@ def zoom(page, total, shown):
     return (done - start) / 1000
 
 
-def page_fifty(browser, url, windows, points):
-    """An env of `windows` line windows (2 traces): first screen drawn, then all, scrolling."""
-    eid = "fifty"
+def write_fifty(url, windows, points, eid="fifty"):
+    """An env of `windows` line windows of 2 traces of `points` points each."""
     xs = list(range(points))
     for i in range(windows):
         ys = [[((v * 7 + i) % 101) / 10 for v in xs], [((v * 13 + i) % 97) / 10 for v in xs]]
         post(url, "events", line_window(eid, f"w{i}", xs, ys))
-    page, _ = browser.open(url, eid)
+
+
+def page_fifty(browser, url, windows, points, write=True, scroll=True):
+    """An env of `windows` line windows (2 traces): first screen drawn, then all, scrolling."""
+    eid = "fifty"
+    if write:
+        write_fifty(url, windows, points, eid)
+    page, counter = browser.open(url, eid)
     first = poll(
         page, f"() => {{ const s = ({SCREEN})(); return s.screen && s.screenDrawn && s; }}"
     )
     last = first
     deadline = time.monotonic() + 120
-    while last and last["drawn"] < last["total"] and time.monotonic() < deadline:
+    while scroll and last and last["drawn"] < last["total"] and time.monotonic() < deadline:
         page.evaluate("window.scrollBy(0, innerHeight)")
         last = poll(page, f"() => {{ const s = ({SCREEN})(); return s.screenDrawn && s; }}")
     marks = page.evaluate(
@@ -324,6 +342,7 @@ def page_fifty(browser, url, windows, points):
         "first_count": first["screen"] if first else 0,
         "all_s": last["now"] / 1000 if last and last["drawn"] == windows else None,
         "windows": windows,
+        "bytes": counter["data"] + counter["static"],
     }
     page.close()
     return result
@@ -370,6 +389,174 @@ def fifty(windows, points):
         return page_fifty(browser, srv.url, windows, points)
 
 
+# ---- first and repeat visits, TensorBoard side by side (issue 19) ---------------------------
+
+# TensorBoard's time-series dashboard: a scalar card whose chart has drawn its line (SVG
+# path or a WebGL/2-D canvas that has been painted), no spinner left in the card.
+TB_DRAWN = """() => {
+  const card = document.querySelector('scalar-card, tb-scalar-card, .scalar-card');
+  if (!card || card.querySelector('mat-spinner, mat-progress-spinner, .spinner')) return 0;
+  const path = card.querySelector('svg path.line, svg .series path, svg path[d]');
+  const canvas = card.querySelector('canvas');
+  const drawn = (path && (path.getAttribute('d') || '').length > 20) ||
+                (canvas && canvas.width > 0 && canvas.height > 0);
+  return drawn ? performance.now() : 0;
+}"""
+
+
+def visit(browser, url, open_fn):
+    """A first visit (fresh profile), a repeat visit and a third (same profile, new tabs).
+
+    Chromium compiles a script it meets the second time eagerly to write V8's code cache,
+    and reads that cache from the third time on: the third visit shows what a user who
+    keeps the page open daily sees.
+    """
+    browser.fresh()
+    return open_fn(), open_fn(), open_fn()
+
+
+def big_visit(browser, url):
+    page, counter = browser.open(url, ENV)
+    drawn_at = poll(page, DRAWN_LINE, BIG, timeout=120)
+    time.sleep(0.5)  # late frames of the same load still count
+    out = {"draw_s": drawn_at / 1000 if drawn_at else None}
+    out["bytes"] = counter["data"] + counter["static"]
+    out["static_bytes"] = counter["static"]
+    page.close()
+    return out
+
+
+def tb_line_drawn(page, timeout=60.0):
+    """When TensorBoard's chart shows its line: page time (ms) before the screenshot of its
+    canvas that first holds the line's pixels (the canvas is drawn off the main thread, so
+    its pixels are only seen in a screenshot; taking the time before it favours TensorBoard).
+    """
+    import io
+
+    from PIL import Image
+
+    if not poll(page, TB_DRAWN, timeout=timeout):
+        return None
+    canvas = page.locator("scalar-card canvas").first
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        now = page.evaluate("performance.now()")
+        img = Image.open(io.BytesIO(canvas.screenshot())).convert("L")
+        # The line is dark on a white chart: count its pixels.
+        if sum(img.histogram()[:140]) > 50:
+            return now
+        time.sleep(0.02)
+    return None
+
+
+def write_tensorboard(logdir, total):
+    """The same 1M-step scalar as an event file (tensorboardX); False when it is missing."""
+    try:
+        from tensorboardX import SummaryWriter
+    except ImportError:
+        return False
+    import math
+
+    with SummaryWriter(logdir) as w:
+        for i in range(total):
+            w.add_scalar("big", math.sin(i / 5000.0) + (5.0 if i % 99991 == 500 else 0.0), i)
+    return True
+
+
+def tensorboard_visits(browser, total):
+    """TensorBoard's page-open time (first and repeat visit) on the 1M-step scalar."""
+    import shutil
+    import socket
+
+    exe = os.path.join(os.path.dirname(sys.executable), "tensorboard")
+    if not os.path.exists(exe):
+        exe = shutil.which("tensorboard")
+    with tempfile.TemporaryDirectory() as logdir:
+        if not exe or not write_tensorboard(os.path.join(logdir, "bench"), total):
+            return None
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        proc = subprocess.Popen(
+            [exe, "--logdir", logdir, "--port", str(port), "--host", "127.0.0.1"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 300
+            while time.monotonic() < deadline:  # until it has read the whole event file
+                try:
+                    r = requests.get(
+                        f"{url}/data/plugin/scalars/scalars?run=bench&tag=big", timeout=5
+                    )
+                    if r.ok and r.json() and r.json()[-1][1] == total - 1:
+                        break
+                except (requests.RequestException, ValueError, IndexError):
+                    pass
+                time.sleep(0.5)
+
+            def open_tb():
+                page, counter = browser.open(f"{url}/#timeseries", None)
+                drawn_at = tb_line_drawn(page)
+                time.sleep(0.5)
+                out = {"draw_s": drawn_at / 1000 if drawn_at else None}
+                out["bytes"] = counter["data"] + counter["static"]
+                page.close()
+                return out
+
+            return visit(browser, url, open_tb)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
+def pages(total, chunk, fifty_points, tensorboard=True):
+    """First and repeat visits of the big-line env and the 50-window env; TensorBoard."""
+    with Server("ours") as srv, Browser() as browser:
+        client(srv.port, "load", total, chunk, ours=True)
+        write_fifty(srv.url, 50, fifty_points)
+        big = visit(browser, srv.url, lambda: big_visit(browser, srv.url))
+        fif = visit(
+            browser, srv.url, lambda: page_fifty(browser, srv.url, 50, 0, write=False, scroll=False)
+        )
+        tb = tensorboard_visits(browser, total) if tensorboard else None
+    rows = []
+    for label, visits in (("big", big), ("fifty", fif)):
+        for visit_name, r in zip(("first", "repeat", "third"), visits, strict=True):
+            t = r.get("draw_s", r.get("first_s"))
+            rows.append((label, visit_name, t, r["bytes"]))
+    return rows, tb
+
+
+def report_pages(total, rows, tb):
+    goals = {("first", "s"): 1.0, ("repeat", "s"): 0.6, ("third", "s"): 0.6}
+    print("| page | visit | first screen | on the wire | goal | met? |")
+    print("|---|---|---|---|---|---|")
+    for label, visit_name, t, nbytes in rows:
+        what = f"{total:,}-point line env" if label == "big" else "50-window env"
+        goal_s = goals[(visit_name, "s")]
+        goal_b = (1.5e6 if visit_name == "first" else 150e3) if label == "big" else None
+        goal = f"≤ {goal_s} s" + (f", ≤ {goal_b / 1e6:g} MB" if goal_b else "")
+        ok = t is not None and t <= goal_s and (goal_b is None or nbytes <= goal_b)
+        print(
+            f"| {what} | {visit_name} | {secs(t)} | {nbytes / 1e3:,.0f} KB | {goal} | {verdict(ok)} |"
+        )
+    if tb is None:
+        print(
+            f"| TensorBoard, {total:,}-step scalar | — | n/a (tensorboard or tensorboardX missing) | | | |"
+        )
+        return
+    for i, (visit_name, r) in enumerate(zip(("first", "repeat", "third"), tb, strict=True)):
+        ours = rows[i][2]
+        ahead = ours is not None and r["draw_s"] is not None and ours < r["draw_s"]
+        print(
+            f"| TensorBoard, {total:,}-step scalar | {visit_name} | {secs(r['draw_s'])} | "
+            f"{r['bytes'] / 1e3:,.0f} KB | ours ahead | {verdict(ahead)} |"
+        )
+
+
 # ---- the report ----------------------------------------------------------------------------
 
 
@@ -396,8 +583,19 @@ def main():
     parser.add_argument("--quick", action="store_true", help="smaller sizes: a smoke run")
     parser.add_argument("--no-upstream", action="store_true", help="skip upstream's server")
     parser.add_argument("--upstream-cap", type=int, help="points loaded into upstream's server")
+    parser.add_argument("--pages", action="store_true", help="only the first/repeat visit figures")
+    parser.add_argument("--no-tensorboard", action="store_true", help="skip TensorBoard (--pages)")
     args = parser.parse_args()
     q = args.quick
+    if args.pages:
+        total, chunk = (100_000, 10_000) if q else (1_000_000, 10_000)
+        print(
+            f"# bench/bigdata.py --pages{' --quick' if q else ''}: first and repeat visits",
+            flush=True,
+        )
+        rows, tb = pages(total, chunk, 500 if q else 2000, not args.no_tensorboard)
+        report_pages(total, rows, tb)
+        return
     total, chunk = (100_000, 10_000) if q else (1_000_000, 10_000)
     cap = args.upstream_cap or (30_000 if q else 320_000)
     cap = min(cap, total) // chunk * chunk

@@ -8,7 +8,7 @@ never a higher one, and the packages of one layer must not import each other in 
 
     8  app.__main__                              the command line
     7  app (create_app)                          the factory
-    6  app.blueprints, app.sockets, app.tensorboard  views; the logdir mirror
+    6  app.blueprints, app.sockets, app.tensorboard, app.assets  views, the logdir mirror, static files
     5  app.services                              the write path: one function per mutation
     4  app.auth, app.broadcast, app.alerts       who may do what; the pushes to browsers;
                                                  alert rules, their worker and webhooks
@@ -47,6 +47,7 @@ LAYERS = {
     "app.blueprints": 6,
     "app.sockets": 6,
     "app.tensorboard": 6,
+    "app.assets": 6,
     "app": 7,
     "app.__main__": 8,
 }

@@ -10,6 +10,7 @@ nothing but that server.
 """
 
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -34,7 +35,14 @@ def vendored_names():
     spec = importlib.util.spec_from_file_location("vendor", os.path.join(ROOT, "scripts/vendor.py"))
     vendor = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(vendor)
-    return [dest for _, _, dest in vendor.FILES] + ["versions.json"]
+    return vendor.NAMES
+
+
+def compressed_names():
+    """The .br/.gz copies and their manifest that `make setup` writes (scripts/compress.py)."""
+    with open(os.path.join(ROOT, "app", "static", "compressed.json"), encoding="utf-8") as f:
+        sources = json.load(f)
+    return ["compressed.json"] + [f"{rel}{suffix}" for rel in sources for suffix in (".br", ".gz")]
 
 
 def outside_env():
@@ -92,6 +100,8 @@ def test_the_sdist_and_the_wheel_carry_the_browser_assets(dist):
         entry_points = z.read(f"visdom_flask-{VERSION}.dist-info/entry_points.txt").decode()
     for files in (in_sdist, in_wheel):
         assert {f"app/static/vendor/{n}" for n in names} <= files
+        # The precompressed copies travel too: the installed server sends them as they are.
+        assert {f"app/static/{n}" for n in compressed_names()} <= files
         for page in ("env", "window", "login", "runs", "export"):
             assert f"app/templates/{page}.html" in files
         assert {"app/static/js/pages/env.js", "app/static/css/visdom.css"} <= files
@@ -118,6 +128,8 @@ def test_the_installed_package_stands_alone(venv):
     installed = Path(app_file).parent
     for name in vendored_names():
         assert (installed / "static" / "vendor" / name).stat().st_size > 0, name
+    for name in compressed_names():
+        assert (installed / "static" / name).stat().st_size > 0, name
     mentions = [
         str(path)
         for folder in (installed, Path(client_file).parent)

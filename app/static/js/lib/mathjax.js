@@ -3,7 +3,6 @@
 // is 2 MB: it is loaded only when a plot to draw has a title or axis label with `$...$`.
 // (An exported HTML file has no server: its LaTeX labels stay as written.)
 
-import { url } from './page.js';
 
 const TEX = /\$[^$]+\$/;
 
@@ -38,7 +37,8 @@ function loadMathJax() {
       svg: { fontCache: 'local' },
     };
     const script = document.createElement('script');
-    script.src = url('/static/vendor/mathjax-tex-svg.js');
+    // Next to this module: the same content-hashed /static/<build>/ prefix (app/assets.py).
+    script.src = new URL('../../vendor/mathjax-tex-svg.js', import.meta.url).href;
     script.async = true;
     script.addEventListener('load', () => {
       Promise.resolve(window.MathJax?.startup?.promise)

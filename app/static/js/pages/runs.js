@@ -252,7 +252,7 @@ function drawPlot() {
   $('runs-plot-title').textContent = `${fig.drawn} runs: params against ${fig.label}${left}`;
   const el = $('runs-plot');
   drawing = drawing
-    .then(() => loadPlotly())
+    .then(() => loadPlotly(new Set(['parcoords'])))
     .then((Plotly) => Plotly.react(el, fig.data, fig.layout, { displaylogo: false, responsive: true }))
     .then(() => {
       el.dataset.runs = String(fig.drawn);

@@ -34,6 +34,25 @@ export class EnvSelector {
         this.onOpen(eids);
       }
     });
+    // One listener for every row (a server may hold thousands of envs: no closure per row).
+    this.tree.addEventListener('click', (ev) => {
+      const name = ev.target.closest('.env-name');
+      if (!name) return;
+      this.toggle(false);
+      this.onOpen([name.closest('.env-entry').dataset.env]);
+    });
+    this.tree.addEventListener('change', (ev) => {
+      const box = ev.target.closest('.env-check');
+      const row = box?.closest('.env-entry');
+      if (!row) return;
+      const eids = row.envChildren || [row.dataset.env];
+      for (const eid of eids) {
+        if (box.checked) this.checked.add(eid);
+        else this.checked.delete(eid);
+      }
+      if (row.envChildren) this.renderTree();
+      else this.updateCompare();
+    });
     document.addEventListener('click', (ev) => {
       if (!root.contains(ev.target)) this.toggle(false);
     });
@@ -113,19 +132,10 @@ export class EnvSelector {
     box.className = 'env-check';
     box.title = 'Select to compare';
     box.checked = this.checked.has(eid);
-    box.addEventListener('change', () => {
-      if (box.checked) this.checked.add(eid);
-      else this.checked.delete(eid);
-      this.updateCompare();
-    });
     const name = document.createElement('button');
     name.type = 'button';
     name.className = 'env-name';
     name.textContent = eid;
-    name.addEventListener('click', () => {
-      this.toggle(false);
-      this.onOpen([eid]);
-    });
     row.append(box, name);
     const run = this.runs.get(eid);
     if (run && run.status) {
@@ -142,18 +152,12 @@ export class EnvSelector {
   group(node) {
     const row = document.createElement('div');
     row.className = 'env-entry env-group';
+    row.envChildren = node.children;
     const box = document.createElement('input');
     box.type = 'checkbox';
     box.className = 'env-check';
     box.title = 'Select all to compare';
     box.checked = node.children.length > 0 && node.children.every((c) => this.checked.has(c));
-    box.addEventListener('change', () => {
-      for (const c of node.children) {
-        if (box.checked) this.checked.add(c);
-        else this.checked.delete(c);
-      }
-      this.renderTree();
-    });
     const name = document.createElement('span');
     name.className = 'env-group-name';
     name.textContent = node.root;
@@ -162,7 +166,8 @@ export class EnvSelector {
   }
 
   updateCompare() {
-    const n = [...this.checked].filter((e) => this.envs.includes(e)).length;
+    const envs = new Set(this.envs);
+    const n = [...this.checked].filter((e) => envs.has(e)).length;
     this.compareBtn.disabled = n < 2;
     this.compareBtn.textContent = n >= 2 ? `Compare ${n} envs` : 'Compare (tick 2 or more)';
   }

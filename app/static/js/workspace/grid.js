@@ -4,7 +4,7 @@
 // Below 700 px of width the stylesheet stacks the windows in one column (in reading
 // order, full width); the grid's own layout is left as it is, so nothing is saved.
 import { paneType } from '../panes/registry.js';
-import { COLUMNS, MARGIN_PX, packRows, ROW_PX } from './layout.js';
+import { COLUMNS, MARGIN_PX, Occupancy, packRows, ROW_PX } from './layout.js';
 
 const GridStack = window.GridStack?.GridStack || window.GridStack;
 
@@ -43,8 +43,10 @@ export class Grid {
     this.gs.on('resizestop', (_ev, itemEl) => onResized(itemEl));
     // No window narrower than its title bar's buttons (the close button stays visible).
     this.bars = new ResizeObserver((entries) => {
-      for (const entry of entries) this.fitMinWidth(entry.target.closest('.grid-stack-item'));
+      this.fitMinWidths(entries.map((entry) => entry.target.closest('.grid-stack-item')));
     });
+    this.occupancy = null; // while adding in a batch: the cells taken so far
+    this.colPx = null; // while adding in a batch: the column width
     let refit = 0;
     window.addEventListener('resize', () => {
       cancelAnimationFrame(refit);
@@ -67,22 +69,43 @@ export class Grid {
 
   /** The width of a grid column in pixels. */
   columnPx() {
+    // Read once per batch: the read lays the page out, and each add changed it.
+    if (this.colPx) return this.colPx;
     return (this.el.clientWidth || window.innerWidth) / COLUMNS;
   }
 
-  /** Give an item the columns its title bar buttons need (a local fix: not saved). */
-  fitMinWidth(itemEl) {
+  /** The columns an item's title bar buttons need (a local fix: not saved); null: as is. */
+  minWidthFor(itemEl, colPx) {
     const node = itemEl?.gridstackNode;
     const buttons = itemEl?.querySelector('.pane-buttons');
-    if (!node || !buttons || this.narrow || !buttons.offsetWidth) return;
+    if (!node || !buttons || !buttons.offsetWidth) return null;
     const px = buttons.offsetWidth + TITLE_MIN_PX + BAR_PAD_PX + 2 * MARGIN_PX;
-    const minW = clamp(Math.ceil(px / this.columnPx()), 1, COLUMNS);
-    if (node.minW === minW && node.w >= minW) return;
-    this.silently(() => this.gs.update(itemEl, { minW }));
+    const minW = clamp(Math.ceil(px / colPx), 1, COLUMNS);
+    return node.minW === minW && node.w >= minW ? null : minW;
   }
 
-  fitMinWidths() {
-    for (const n of this.gs.engine.nodes) this.fitMinWidth(n.el);
+  /**
+   * Give items the width their title bar buttons need. Every width is read first and the
+   * grid changed once after: a read after each change would lay the whole page out again
+   * per window (with hundreds of windows, the page's open time grew with their square).
+   */
+  fitMinWidths(items = this.gs.engine.nodes.map((n) => n.el)) {
+    if (this.narrow) return;
+    const colPx = this.columnPx();
+    const changes = [];
+    for (const itemEl of items) {
+      const minW = this.minWidthFor(itemEl, colPx);
+      if (minW !== null) changes.push([itemEl, minW]);
+    }
+    if (!changes.length) return;
+    this.silently(() => {
+      this.gs.batchUpdate();
+      try {
+        for (const [itemEl, minW] of changes) this.gs.update(itemEl, { minW });
+      } finally {
+        this.gs.batchUpdate(false);
+      }
+    });
   }
 
   /** Run fn without reporting the grid changes it causes as user changes. */
@@ -97,12 +120,23 @@ export class Grid {
 
   /** Run fn with gridstack's batch mode: many adds lay the grid out once, not once each. */
   batch(fn) {
+    this.colPx = this.columnPx();
     this.gs.batchUpdate();
+    this.occupancy = this.taken();
     try {
       return this.silently(fn);
     } finally {
+      this.occupancy = null;
+      this.colPx = null;
       this.silently(() => this.gs.batchUpdate(false));
     }
+  }
+
+  /** The cells the items in the grid take now. */
+  taken() {
+    const occupancy = new Occupancy(COLUMNS);
+    for (const n of this.gs.engine.nodes) occupancy.take(n);
+    return occupancy;
   }
 
   /** Grid units for a pane of `px` pixels (window.width/height), or the default. */
@@ -119,14 +153,20 @@ export class Grid {
   add(itemEl, layout) {
     this.silently(() => {
       if (itemEl.parentNode !== this.el) this.el.appendChild(itemEl);
-      const opts = { w: layout.w, h: layout.h };
+      const opts = { w: Math.min(layout.w, COLUMNS), h: layout.h };
+      const occupancy = this.occupancy || this.taken();
       if (Number.isFinite(layout.x) && Number.isFinite(layout.y)) {
         opts.x = layout.x;
         opts.y = layout.y;
       } else {
-        opts.autoPosition = true;
+        // The place gridstack's autoPosition would pick, found without its cell-by-cell scan.
+        Object.assign(opts, occupancy.firstFree(opts.w, opts.h));
       }
       this.gs.makeWidget(itemEl, opts);
+      const node = itemEl.gridstackNode;
+      // A saved place that collided moved other items too: count the cells again.
+      if (this.occupancy && node && (node.x !== opts.x || node.y !== opts.y)) this.occupancy = this.taken();
+      else if (this.occupancy && node) this.occupancy.take(node);
     });
     const buttons = itemEl.querySelector('.pane-buttons');
     if (buttons) this.bars.observe(buttons);

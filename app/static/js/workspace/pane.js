@@ -54,23 +54,47 @@ export class Pane {
     return Promise.resolve(this.view?.ready).catch(() => null);
   }
 
-  /** Mount the pane module on the body (data-drawn="true" on the element from then on). */
+  /** Mount the pane module on the body (data-drawn="true" on the element until released). */
   mount() {
     this.host.drawer?.forget(this);
     this.module = paneType(this.win.type);
     this.body.replaceChildren();
     this.view = this.module.mount(this.body, this.win, this.context());
-    this.size = sizeKey(this.body);
+    // Not read here (a read after the mount lays the page out once per window): observed
+    // anew, the body is reported after the next layout with the size it was drawn at.
+    this.size = null;
+    bodies.unobserve(this.body);
+    bodies.observe(this.body);
     this.el.dataset.drawn = 'true';
     this.renderButtons();
+    this.host.drawer?.drawn(this);
+  }
+
+  /**
+   * Give the drawing back (the window went far from the viewport): only views that say
+   * they can be drawn again from the window object alone (a plot the user has not zoomed
+   * or panned). The window object stays, live changes keep updating it, and the pane is
+   * drawn anew when it comes near. Return whether it was released.
+   */
+  release() {
+    if (!this.view?.releasable?.() || this.destroyed) return false;
+    if (this.frame.contains(document.activeElement)) return false;
+    this.view.destroy?.();
+    this.view = null;
+    this.body.replaceChildren();
+    delete this.el.dataset.drawn;
+    return true;
   }
 
   /** The body changed size: redraw to fit, only when it really did (not on observe). */
   bodyResized() {
+    if (!this.view) return; // not drawn: it is drawn at its size when its turn comes
     const size = sizeKey(this.body);
-    if (!this.view || size === this.size) return;
+    const first = this.size === null;
+    if (size === this.size) return;
     this.size = size;
-    this.view.resize?.();
+    // The first report after a mount: the view is drawing at this size already.
+    if (!first) this.view.resize?.();
   }
 
   get id() {
@@ -193,7 +217,7 @@ export class Pane {
 
   destroy() {
     this.destroyed = true;
-    this.host.drawer?.forget(this);
+    this.host.drawer?.drop(this);
     bodies.unobserve(this.body);
     this.view?.destroy?.();
     this.view = null;

@@ -73,7 +73,7 @@ export class Workspace {
     const pending = request(this.socket, 'join_env', payload);
     this.loading = pending;
     // Almost every env has plots: fetch and compile plotly.js while the env's windows
-    // travel, not after them (it is one script, loaded once; a failure shows per plot).
+    // travel, not after them (its basic bundle, loaded once: lib/plotly.js; a failure shows per plot).
     loadPlotly().catch(() => {});
     performance.mark('visdom:join');
     let ack;

@@ -3,7 +3,7 @@
 // null points as gaps and null heatmap cells blank.
 import { fileName } from '../../lib/download.js';
 import { texReady } from '../../lib/mathjax.js';
-import { url } from '../../lib/page.js';
+import { draws, plotlyFor, traceTypes } from '../../lib/plotly.js';
 import { themedLayout, themeUpdate } from '../../lib/theme.js';
 import { cancelFrame, onFrame } from '../../workspace/frames.js';
 import { fixTrace, layoutForPlotly } from './compat.js';
@@ -13,27 +13,9 @@ import { watchHover } from './hoversync.js';
 import { plotConfig, watchShapes } from './shapes.js';
 import { plotViewControls } from './viewctl.js';
 
-let Plotly = window.Plotly;
-let loading = null;
-
-/** Load plotly.js (4.8 MB) on first use, so pages without plots never wait for it. */
-export function loadPlotly() {
-  if (Plotly) return Promise.resolve(Plotly);
-  loading ||= new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = url('/vendor/plotly.min.js');
-    script.addEventListener('load', () => {
-      Plotly = window.Plotly;
-      resolve(Plotly);
-    });
-    script.addEventListener('error', () => {
-      loading = null;
-      script.remove();
-      reject(new Error('could not load plotly.js from the server'));
-    });
-    document.head.append(script);
-  });
-  return loading;
+/** A Plotly that draws every trace type (the runs page's parcoords, a page's first plot). */
+export function loadPlotly(types) {
+  return plotlyFor(types);
 }
 const CONFIG = { displaylogo: false, responsive: false, showSendToCloud: false };
 
@@ -50,7 +32,12 @@ function mount(body, win, ctx) {
   const gd = document.createElement('div');
   gd.className = 'plot-pane';
   body.append(gd);
-  let drawn = loadPlotly();
+  // The plotly.js that drew this plot (lib/plotly.js): the smallest bundle with its trace
+  // types, or a bigger one once the plot needs a type the smaller one lacks.
+  let Plotly = null;
+  // Each draw waits for the plotly.js its trace types need (the page preloads the
+  // basic one while the env is joined: workspace.js).
+  let drawn = Promise.resolve();
   let alive = true;
   // Deltas accepted but not drawn yet (in sequence order), and the number of traces the
   // plot will have once they are drawn (an append may target a trace added just before).
@@ -81,10 +68,17 @@ function mount(body, win, ctx) {
     decim.reset(w);
     viewer.touched();
     const layout = themedLayout(paneLayout(content.layout));
+    const types = traceTypes(data);
     drawn = drawn
-      .then(() => texReady(layout))
-      .then(() => {
+      // The plotly.js that drew it while it draws these types (a redraw stays a react).
+      .then(() => Promise.all([Plotly && draws(Plotly, types) ? Plotly : plotlyFor(types), texReady(layout)]))
+      .then(([lib]) => {
         if (!alive) return null;
+        if (Plotly && lib !== Plotly && gd._fullLayout) {
+          Plotly.purge(gd); // drawn by a smaller bundle: a bigger one draws it anew
+          react = false;
+        }
+        Plotly = lib;
         const config = plotConfig(CONFIG, ctx);
         if (react && gd._fullLayout) return Plotly.react(gd, data, layout, config);
         return Plotly.newPlot(gd, data, layout, config).then(watched);
@@ -137,6 +131,18 @@ function mount(body, win, ctx) {
     });
   }
 
+  /** A new trace of a type this plot's plotly.js lacks: a bigger bundle draws the plot anew. */
+  async function drawableBy(types) {
+    if (!types.size || !Plotly || draws(Plotly, types)) return;
+    const lib = await plotlyFor(types);
+    if (lib === Plotly || !alive) return;
+    const { data, layout } = gd;
+    Plotly.purge(gd);
+    Plotly = lib;
+    await Plotly.newPlot(gd, data, layout, plotConfig(CONFIG, ctx));
+    watched();
+  }
+
   /** Draw every pending delta now (inside the chain). */
   async function drawPending() {
     // Taken now, not when the frame came: deltas that arrived meanwhile join this draw.
@@ -145,6 +151,7 @@ function mount(body, win, ctx) {
     if (!ops.length) return;
     // Derived traces sit after the server's: take them off before a trace is added.
     if (ops.some((op) => op.kind !== 'append_traces')) await viewer.strip();
+    await drawableBy(traceTypes(ops.filter((op) => op.kind !== 'append_traces').map((op) => op.trace)));
     for (const op of ops) {
       if (op.kind === 'append_traces') {
         for (const g of extendGroups(op.traces, gd.data)) {
@@ -179,6 +186,10 @@ function mount(body, win, ctx) {
     },
     update(w) {
       draw(w, true);
+    },
+    /** Whether drawing it anew from the window object shows the same (lazy.js releases it). */
+    releasable() {
+      return Boolean(gd._fullLayout) && !pending.length && !userMovedAxes(gd, ctx.win());
     },
     applyDelta(delta) {
       if (delta.kind === 'append_traces') {
@@ -219,7 +230,7 @@ function mount(body, win, ctx) {
       viewer.destroy();
       cancelFrame(flush);
       try {
-        Plotly.purge(gd);
+        Plotly?.purge(gd);
       } catch (_) {
         /* already gone */
       }
@@ -227,6 +238,20 @@ function mount(body, win, ctx) {
   };
   draw(win, false);
   return view;
+}
+
+/** Whether the user zoomed or panned an axis the stored layout leaves to autorange. */
+function userMovedAxes(gd, win) {
+  const stored = win?.content?.layout || {};
+  for (const [key, axis] of Object.entries(gd.layout || {})) {
+    if (!/^[xyz]axis\d*$/.test(key) && key !== 'scene') continue;
+    if (key === 'scene') {
+      if (axis?.camera && !stored.scene?.camera) return true; // a 3-D plot turned
+      continue;
+    }
+    if (axis?.autorange === false && !stored[key]?.range) return true;
+  }
+  return false;
 }
 
 /** Whether a drawn plot already has its element's size (then a resize is no work at all). */
