@@ -33,8 +33,8 @@ import requests
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)  # run as a script from anywhere
 
-from app.testing import ServerProcess  # noqa: E402
 from tests.client.hooks import Receiver  # noqa: E402
+from tests.support.server import ServerProcess  # noqa: E402
 
 EID = "bench_alerts"
 

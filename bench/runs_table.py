@@ -29,7 +29,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)  # run as a script from anywhere
 
-from app.testing import CHROMIUM, CHROMIUM_ARGS, ServerProcess  # noqa: E402
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.support.server import ServerProcess  # noqa: E402
 
 
 def experiment(i, metrics, steps):

@@ -39,8 +39,8 @@ from tensorboard.compat.proto import event_pb2, summary_pb2  # noqa: E402
 
 from app.tensorboard.names import window_id  # noqa: E402
 from app.tensorboard.records import frame  # noqa: E402
-from app.testing import ServerProcess, free_port  # noqa: E402
 from bench.bigdata import rss  # noqa: E402  (after tensorboard: it puts bench/ on sys.path)
+from tests.support.server import ServerProcess, free_port  # noqa: E402
 
 
 def tag_name(k):
