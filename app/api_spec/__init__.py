@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 document of the HTTP API, built in Python.
 
-One module per area (windows, envs, ui, auth) returns its path items; `build_spec` puts
+One module per area (windows, envs, runs, alerts, ui, auth) returns its path items; `build_spec` puts
 them together with the shared schemas (common.py) for one server's settings: its
 base_url becomes the server URL, and with login on every operation but the public ones
 asks for a session, the login cookie or an API token and may answer 401.
@@ -12,7 +12,7 @@ by scripts/openapi_md.py, and fuzzed against a live server by tests/schema.
 import copy
 
 from ..version import __version__
-from . import auth, envs, ui, windows
+from . import alerts, auth, envs, runs, ui, windows
 from .common import SCHEMAS
 
 OPENAPI = "3.1.0"
@@ -22,6 +22,7 @@ TAGS = [
     ("plots", "A plot's points for drawing and for download."),
     ("views", "Saved window layouts."),
     ("experiments", "Upstream 0.3.0's experiment log and the runs table's data."),
+    ("alerts", "Watching runs: heartbeats, alert rules, fired alerts."),
     ("events", "The Python client's polling event channel."),
     ("auth", "Login and logout."),
     ("pages", "The browser UI's pages and files."),
@@ -50,7 +51,16 @@ METHODS = ("get", "put", "post", "delete", "patch")  # in the order docs/api.md 
 def build_spec(base_url="", login=False, version=__version__):
     """Return the OpenAPI document (a dict) of a server at `base_url` with login on or off."""
     paths = {}
-    for area in (windows.paths(), envs.paths(), ui.data_paths(), ui.page_paths(), auth.paths()):
+    areas = (
+        windows.paths(),
+        envs.paths(),
+        runs.paths(),
+        alerts.paths(),
+        ui.data_paths(),
+        ui.page_paths(),
+        auth.paths(),
+    )
+    for area in areas:
         for path, item in area.items():
             paths.setdefault(path, {}).update(copy.deepcopy(item))
     for item in paths.values():

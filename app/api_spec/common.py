@@ -1,6 +1,6 @@
 """Building blocks of the OpenAPI document: shared schemas, parameters and responses.
 
-Every area module (windows, envs, ui, auth) builds its operations with these helpers, so
+Every area module (windows, envs, runs, alerts, ui, auth) builds its operations with these helpers, so
 one error shape ({"error", "status", "field"}, app.common.error_response) and one way of
 writing a JSON body serve the whole document.
 """
@@ -71,7 +71,10 @@ SCHEMAS = {
             "env_id": {"type": "string"},
             "name": {"type": "string"},
             "description": {"type": "string"},
-            "status": {"enum": ["running", "finished", "failed"]},
+            "status": {
+                "enum": ["running", "finished", "failed", "crashed"],
+                "description": "`crashed` (on read): running, but no heartbeat for RUN_TIMEOUT.",
+            },
             "created_at": {"type": "number"},
             "finished_at": {"type": ["number", "null"]},
             "params": {

@@ -126,7 +126,8 @@ def paths():
                 description="With login off, the first call sets the client-session "
                 "cookie `user_password` that routes callback events to this client.",
                 requestBody=json_body({"eid": EID_FIELD}),
-                responses={200: EMPTY, **refusals(*WRITE)},
+                # 404: a path id the router cannot match (a newline in it).
+                responses={200: EMPTY, **refusals(*WRITE, 404)},
             ),
         },
         "/compare/{eids}": {

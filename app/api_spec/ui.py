@@ -257,6 +257,9 @@ def page_paths():
             "get": _page("pages.window_page", "One window alone on a page (notebooks embed it)"),
         },
         "/runs": {"get": _page("runs.runs_page", "The runs table", statuses=())},
+        "/alerts": {
+            "get": _page("alerts.alerts_page", "The alert rules and what fired", statuses=())
+        },
         "/vendor/plotly.min.js": {
             "get": operation(
                 "pages.plotly_js",
