@@ -16,8 +16,8 @@ than the oldest removal it still remembers) gets every row with "reset": true: t
 caller replaces its table.
 """
 
-import time
 import threading
+import time
 import uuid
 
 from ..common import VisdomError
