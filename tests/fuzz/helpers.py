@@ -48,7 +48,15 @@ def budget(examples):
 
 
 # Endpoints that answer redirects by design (sign in/out) or HTML pages.
-REDIRECTING = {"auth.login", "auth.logout", "pages.index", "pages.env_page", "pages.compare_page"}
+# Pages: Werkzeug redirects a path with "//" to its merged form (308), as for any page.
+REDIRECTING = {
+    "auth.login",
+    "auth.logout",
+    "pages.index",
+    "pages.env_page",
+    "pages.compare_page",
+    "pages.window_page",
+}
 # Endpoints whose refusals are not API errors (upstream's login answers, pages, files).
 NOT_API = REDIRECTING | {"auth.upstream_login", "static", "pages.plotly_js", "views.user_css"}
 
@@ -65,10 +73,13 @@ def check_response(response, endpoint, what):
     """Assert a 2xx or 4xx answer (3xx only for sign-in and pages); API errors name the field."""
     status = response.status_code
     body = response.get_data()
-    context = f"{what} -> {status} {body[:300]!r}"
+    context = f"{endpoint}: {what} -> {status} {body[:300]!r}"
     assert status < 500, context
     if 300 <= status < 400:
-        assert endpoint in REDIRECTING, context
+        # A path with "//" that matched no rule as given: Werkzeug answers 308 to the path
+        # with merged slashes (no view ran), whichever rule that one then matches.
+        merged = endpoint is None and status == 308 and "//" in what
+        assert endpoint in REDIRECTING or merged, context
         return
     assert 200 <= status < 500, context
     if status < 400 or endpoint not in API_ENDPOINTS:

@@ -278,6 +278,34 @@ HTTP_BODIES = {
     ),
     # A multipart upload; JSON bodies are junk to it, which it must refuse with a 4xx.
     "envs.upload_env": st.just({}),
+    # Watching runs (app/alerts): heartbeats, rules (never a webhook: no request may leave
+    # the machine), deleting one, explicit alerts.
+    "alerts.heartbeat": st.fixed_dictionaries(
+        {"eid": EID},
+        optional={
+            "status": st.sampled_from(["running", "finished", "failed", "x"]),
+            "pid": st.integers(-1, 2**31) | st.text(max_size=4),
+            "host": st.text(max_size=8),
+        },
+    ),
+    "alerts.rule_create": st.fixed_dictionaries(
+        {"eid": EID, "kind": st.sampled_from(["nan", "above", "below", "stalled", "run", "x"])},
+        optional={
+            "win": WIN,
+            "trace": st.text(max_size=4) | st.none(),
+            "threshold": NUMBERS | st.text(max_size=4),
+            "smoothing": NUMBERS,
+            "minutes": NUMBERS,
+        },
+    ),
+    "alerts.rule_delete_post": st.just({}),
+    "alerts.alert_send": st.fixed_dictionaries(
+        {"eid": EID, "title": st.text(max_size=12)},
+        optional={
+            "text": st.text(max_size=20),
+            "level": st.sampled_from(["info", "warn", "error", "x"]),
+        },
+    ),
     "auth.upstream_login": st.fixed_dictionaries(
         {"username": st.sampled_from(["ed", "nobody"]), "password": st.text(max_size=8)}
     ),
