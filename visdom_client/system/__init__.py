@@ -19,13 +19,8 @@ from ..errors import bad_value
 logger = logging.getLogger(__name__)
 
 MB = 1024 * 1024
-# The GPU metrics: window suffix -> (nvml getter name, scale of its value to the unit).
-_GPU_METRICS = {
-    "utilization": ("nvmlDeviceGetUtilizationRates", None),
-    "memory_used_mb": ("nvmlDeviceGetMemoryInfo", None),
-    "temperature_c": ("nvmlDeviceGetTemperature", None),
-    "power_w": ("nvmlDeviceGetPowerUsage", 1e-3),  # milliwatts
-}
+# The GPU windows' suffixes: system/gpu<i>/<name>.
+_GPU_METRICS = ("utilization", "memory_used_mb", "temperature_c", "power_w")
 
 
 def window_id(title):
@@ -75,7 +70,7 @@ class _Gpus:
             return nvml.nvmlDeviceGetMemoryInfo(handle).used / MB
         if name == "temperature_c":
             return float(nvml.nvmlDeviceGetTemperature(handle, nvml.NVML_TEMPERATURE_GPU))
-        return nvml.nvmlDeviceGetPowerUsage(handle) * _GPU_METRICS["power_w"][1]
+        return nvml.nvmlDeviceGetPowerUsage(handle) / 1000  # milliwatts
 
     def close(self):
         if self.nvml is not None:
