@@ -135,6 +135,8 @@ class Visdom(PlotMixin, AnalysisMixin, MediaMixin, ExperimentMixin, AlertMixin, 
             if log_to_filename is None:
                 raise bad_value("log_to_filename", "a file path when offline=True", "None")
             self._transport = None
+            if system_metrics:  # the samples go to the log, for replay_log
+                self.system_metrics()
             return
         root = f"{self.server}:{self.port}{self.base_url}"
         self._transport = Transport(

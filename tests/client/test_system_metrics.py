@@ -191,3 +191,18 @@ def test_wandb_init_system_metrics(shared_server, eid, monkeypatch):
     finally:
         run.finish()
     assert not sampler.running
+
+
+def test_offline_client_logs_samples_for_replay(shared_server, eid, tmp_path):
+    path = tmp_path / "run.log"
+    offline = Visdom(env=eid, offline=True, log_to_filename=str(path))
+    sampler = offline.system_metrics(interval=0.1)
+    wait_for(lambda: sampler.samples >= 2, timeout=10)
+    offline.shutdown()
+    assert not sampler.running
+    vis = Visdom(port=shared_server.port, server="http://127.0.0.1", env=eid)
+    try:
+        assert vis.replay_log(str(path)) >= 2 * len(BASE)
+    finally:
+        vis.shutdown()
+    assert BASE <= set(by_title(shared_server, eid))
