@@ -19,6 +19,7 @@ from .names import new_window_id, normalise_base_url, sanitise_env, server_addre
 from .notebook import NotebookMixin
 from .plots import PlotMixin
 from .sender import BackgroundSender
+from .system import SystemSampler
 from .transport import (
     OfflineLog,
     Transport,
@@ -48,7 +49,8 @@ class Visdom(PlotMixin, AnalysisMixin, MediaMixin, ExperimentMixin, AlertMixin, 
 
     Extra keyword arguments: `nonblocking=True` sends from a background thread and merges
     consecutive appends to a trace; `token` authenticates the event socket; `timeout` is
-    the HTTP timeout in seconds.
+    the HTTP timeout in seconds; `system_metrics=True` starts `self.system_metrics()` (CPU,
+    memory, disk, network and GPU windows under `system/`, sampled every 2 s).
     """
 
     def __init__(
@@ -77,6 +79,7 @@ class Visdom(PlotMixin, AnalysisMixin, MediaMixin, ExperimentMixin, AlertMixin, 
         nonblocking=False,
         token=None,
         timeout=60.0,
+        system_metrics=False,
     ):
         server, port, base_url = server_address(server, port, base_url)
         parsed = urlparse(server)
@@ -127,10 +130,13 @@ class Visdom(PlotMixin, AnalysisMixin, MediaMixin, ExperimentMixin, AlertMixin, 
         self._closed = False
         self._socket_checked = False
         self._heartbeat = None
+        self._samplers = []
         if offline:
             if log_to_filename is None:
                 raise bad_value("log_to_filename", "a file path when offline=True", "None")
             self._transport = None
+            if system_metrics:  # the samples go to the log, for replay_log
+                self.system_metrics()
             return
         root = f"{self.server}:{self.port}{self.base_url}"
         self._transport = Transport(
@@ -154,6 +160,8 @@ class Visdom(PlotMixin, AnalysisMixin, MediaMixin, ExperimentMixin, AlertMixin, 
         # The first request names the env as given; the server escapes it.
         if send and self._send({"eid": env}, endpoint="env/" + env) is False:
             logger.warning("visdom: could not connect to the server at %s", root)
+        if system_metrics:
+            self.system_metrics()
 
     # context manager and shutdown -----------------------------------------------------------
 
@@ -184,6 +192,8 @@ class Visdom(PlotMixin, AnalysisMixin, MediaMixin, ExperimentMixin, AlertMixin, 
         uncaught exception is on its way, then "failed"), close the socket and the session."""
         if self._closed:
             return
+        for sampler in self._samplers:
+            sampler.stop()
         self._closed = True
         if self._sender is not None:
             self._sender.stop(timeout)
@@ -208,6 +218,16 @@ class Visdom(PlotMixin, AnalysisMixin, MediaMixin, ExperimentMixin, AlertMixin, 
         if self._heartbeat is None:
             self._heartbeat = liveness.Heartbeat(self._post_heartbeat)
         self._heartbeat.start(sanitise_env(self.env if env is None else env))
+
+    # system metrics (system/) ---------------------------------------------------------------
+
+    def system_metrics(self, interval=2.0, env=None):
+        """Start sampling CPU, memory, disk, network and NVIDIA GPU figures every `interval`
+        seconds into windows titled `system/...` of `env` (default: this client's env); return
+        the SystemSampler (`.stop()` ends it; so do shutdown() and the process's exit)."""
+        sampler = SystemSampler(self, env=env, interval=interval)
+        self._samplers.append(sampler)
+        return sampler
 
     def _forget_run(self, eid):
         if self._heartbeat is not None:

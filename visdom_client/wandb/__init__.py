@@ -88,6 +88,7 @@ def init(
     dir=None,  # noqa: A002 - wandb's name
     mode=None,
     reinit=None,
+    system_metrics=False,
     **kwargs,
 ):
     """Start a run and return it (also as wandb.run; wandb.config and wandb.summary are its own).
@@ -98,7 +99,9 @@ def init(
     "never" it is an error, and without `resume` the run takes the next free name
     `<env>_2`, `<env>_3`, ... . `mode`: "online" (default), "offline" (requests written
     to `<dir or .>/visdom-offline/<env>.log`, replay with Visdom.replay_log), "disabled"
-    (nothing sent). Other wandb arguments are accepted with a warning.
+    (nothing sent). `system_metrics=True` (online) samples CPU, memory, disk, network and
+    GPU figures every 2 s into the run's `system/` windows until the run finishes (W&B
+    does this by default). Other wandb arguments are accepted with a warning.
     """
     global run
     unknown = sorted(k for k in kwargs if kwargs[k] is not None)
@@ -131,6 +134,8 @@ def init(
     start_step = 0
     if mode == "online":
         env, start_step = _claim_env(vis, env, resume)
+    if system_metrics and mode == "online":
+        vis.system_metrics(env=env)
     writer = RunWriter(env, vis=vis, own_client=True)
     new = Run(
         writer,
