@@ -8,6 +8,7 @@ import pytest
 import requests
 
 from tests.client.hooks import Receiver
+from tests.support.waiting import wait_for
 from visdom_client import ServerError, Visdom
 
 
@@ -170,7 +171,14 @@ def test_alert_history_names_everything(alert_server, hooks):
     vis.line(X=[1], Y=[math.inf], win="H", update="append", name="loss")
     vis.alert("done", level="error")
     assert hooks.wait(eid="history", timeout=3.0)
-    alerts = requests.get(f"{alert_server.url}/api/alerts", timeout=10).json()["alerts"]
+
+    # The explicit alert is stored at once; the ±Inf one when the rule worker has run.
+    def both():
+        got = requests.get(f"{alert_server.url}/api/alerts", timeout=10).json()["alerts"]
+        mine = [a for a in got if a["eid"] == "history"]
+        return mine if len(mine) >= 2 else None
+
+    alerts = wait_for(both, timeout=5.0, what="both alerts in the history")
     assert len(alerts) == 2
     for alert in alerts:
         assert {"eid", "win", "trace", "step", "value", "rule", "url", "title", "time"} <= set(
