@@ -79,6 +79,21 @@ def data_paths():
                         "description": "The pane's width in pixels (default 600).",
                         "schema": {"type": "integer", "minimum": 1},
                     },
+                    {
+                        "name": "by",
+                        "in": "query",
+                        "description": "Another plot window of the env: x becomes that plot's "
+                        "y at the same step (a metric against a metric); 404 naming `by` when "
+                        "it is not a plot window.",
+                        "schema": {"type": "string"},
+                    },
+                    {
+                        "name": "envelope",
+                        "in": "query",
+                        "description": "`1`/`true`/`yes`: per trace and pixel the mean, min "
+                        "(`lo`) and max (`hi`) of the raw points instead of chosen points.",
+                        "schema": {"type": "string"},
+                    },
                 ],
                 responses={
                     200: json_response(
@@ -91,6 +106,18 @@ def data_paths():
                                 "win": {"type": "string"},
                                 "seq": {"type": "integer"},
                                 "traces": {"type": "array", "items": RANGE_TRACE},
+                                "envelope": {
+                                    "type": "boolean",
+                                    "description": "Present with `by` or `envelope`.",
+                                },
+                                "x_by": {
+                                    "type": "object",
+                                    "description": "With `by`: the window x comes from.",
+                                    "properties": {
+                                        "win": {"type": "string"},
+                                        "title": {"description": "Its title, as stored."},
+                                    },
+                                },
                             },
                         },
                     ),
