@@ -56,7 +56,6 @@ def test_appends_during_a_redis_outage_get_503_and_the_process_recovers(
     pushed = []  # (arrival time, window_update payload)
     page.client.on("window_update", lambda data: pushed.append((time.monotonic(), data)))
     try:
-        # 3 s: python-socketio's own listener backoff (1, 2, 4 s) would come back 4 s late.
         outcome = run_outage(server.url, store, "outage", before=1.0, outage=3.0, after=2.0)
         time.sleep(0.5)
     finally:
