@@ -28,7 +28,13 @@ from urllib.parse import urlsplit
 import socketio as sio
 
 from ..jsonio import SocketJSON, lenient_dumps
-from ..state.redis_conn import RECONNECT_FIRST, RECONNECT_MAX, client, client_options
+from ..state.redis_conn import (
+    RECONNECT_FIRST,
+    RECONNECT_MAX,
+    UNREACHABLE,
+    client,
+    client_options,
+)
 
 log = logging.getLogger(__name__)
 
@@ -194,8 +200,11 @@ class RawRelay:
         message = lenient_dumps({"eid": eid, "payload": payload, "everyone": everyone})
         try:
             self._redis.publish(self.channel, message)
-        except Exception:  # noqa: BLE001 - Redis down: the local clients still get it
-            log.exception("publishing an upstream client event to Redis failed")
+        except Exception as exc:  # noqa: BLE001 - Redis down: the local clients still get it
+            if isinstance(exc, UNREACHABLE):
+                log.warning("upstream client event not sent through Redis (%s)", exc)
+            else:
+                log.exception("publishing an upstream client event to Redis failed")
             self.registry.deliver(eid, payload, everyone=everyone)
 
     def _subscribe(self):
