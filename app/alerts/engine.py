@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 from ..panes.experiment import with_liveness
 from ..panes.walltime import KEY as WALL_KEY
+from ..state.redis_conn import UNREACHABLE
 from .delivery import Delivery
 from .evaluate import Smoother, crossed, finite_points, first_nonfinite, traces
 from .rules import DEFAULT_NAN_ID, VALUE_KINDS, describe
@@ -142,6 +143,9 @@ class AlertEngine:
                 if time.monotonic() >= next_sweep:
                     self.sweep()
                     next_sweep = time.monotonic() + self._sweep_every()
+            except UNREACHABLE as exc:  # Redis away: the store's liveness loop says so once
+                log.debug("alert evaluation skipped: Redis cannot be reached (%s)", exc)
+                next_sweep = time.monotonic() + 1.0
             except Exception:  # a bad rule or an unreachable store must not stop the worker
                 log.exception("alert evaluation failed")
                 next_sweep = time.monotonic() + 1.0

@@ -130,7 +130,9 @@ STATUS_TEXT = {
     409: "The request conflicts with what is stored (an unreadable env file, a finished "
     "experiment, no previous embeddings selection).",
     413: "The request body is larger than the server's limit (MAX_CONTENT_LENGTH).",
-    503: "The server cannot store changes now (the disk refused a write); nothing changed.",
+    503: "The server cannot store changes now: the disk refused a write (nothing changed), or "
+    "Redis cannot be reached (any request; `Retry-After: 1`; a change cut off while being "
+    "stored may have been stored: docs/deploy.md).",
 }
 
 

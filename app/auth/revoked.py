@@ -5,6 +5,7 @@ import os
 import threading
 import time
 
+from ..state.redis_conn import client
 from . import files
 
 FILENAME = "revoked_logins.json"
@@ -60,9 +61,7 @@ class RedisRevokedLogins:
     """
 
     def __init__(self, url, lifetime):
-        import redis
-
-        self.redis = redis.Redis.from_url(url)
+        self.redis = client(url)  # fails fast while Redis is away
         self.lifetime = max(1, int(lifetime))
 
     def is_revoked(self, login_id):

@@ -3,9 +3,11 @@
 import logging
 
 from flask import Blueprint, current_app, request
+from redis import RedisError
 from werkzeug.exceptions import HTTPException
 
 from ..common import VisdomError, error_response
+from ..state.redis_conn import UNREACHABLE, unreachable
 
 bp = Blueprint("errors", __name__)
 log = logging.getLogger(__name__)
@@ -45,6 +47,18 @@ def _only_the_login_catch_all():
     except HTTPException:
         return False
     return endpoint.endswith("upstream_login")
+
+
+@bp.app_errorhandler(RedisError)
+def handle_redis_error(exc):
+    """Redis (STORE=redis://) away: a 503 naming it, wherever on the request it showed."""
+    if not isinstance(exc, UNREACHABLE):
+        return handle_unexpected(exc)
+    # The liveness loop logs the outage once (app/state/redis_liveness.py).
+    log.debug("%s %s: Redis cannot be reached: %s", request.method, request.path, exc)
+    response = handle_api_error(unreachable(exc))
+    response.headers["Retry-After"] = "1"
+    return response
 
 
 @bp.app_errorhandler(Exception)

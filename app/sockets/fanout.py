@@ -9,10 +9,16 @@ With STORE set to a redis:// URL every process is stateless and Redis carries:
   are held by one process each, so an event is published on a Redis channel that every
   process subscribes to, and each process delivers it to its own connections.
 
+When Redis goes away and comes back, both listeners resubscribe by themselves within
+RECONNECT_MAX of it answering (python-socketio's own backoff doubles up to a minute);
+what was published meanwhile is lost, and pages resync the envs whose numbered changes
+they missed.
+
 Pub/sub channels are global to a Redis server (not per database), so their names carry
 the database number: two deployments on databases 0 and 1 of one Redis stay apart.
 """
 
+import contextlib
 import json
 import logging
 import threading
@@ -22,6 +28,13 @@ from urllib.parse import urlsplit
 import socketio as sio
 
 from ..jsonio import SocketJSON, lenient_dumps
+from ..state.redis_conn import (
+    RECONNECT_FIRST,
+    RECONNECT_MAX,
+    UNREACHABLE,
+    client,
+    client_options,
+)
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +48,27 @@ def channel(url, name):
     parts = urlsplit(url)
     db = parts.path.strip("/") or "0"
     return f"visdom:{db}:{name}"
+
+
+def listen_forever(subscribe, what):
+    """Yield the items of the pub/sub that `subscribe()` returns, resubscribing whenever
+    the connection breaks (every RECONNECT_FIRST, doubling up to RECONNECT_MAX)."""
+    pause, pubsub = None, None
+    while True:
+        try:
+            pubsub = subscribe()
+            if pause is not None:
+                log.warning("%s: listening again", what)
+            pause = None
+            yield from pubsub.listen()
+        except Exception as exc:  # noqa: BLE001 - Redis away: try again shortly
+            if pubsub is not None:
+                with contextlib.suppress(Exception):
+                    pubsub.close()  # gives its connection back to the pool
+            if pause is None:
+                log.warning("%s lost (%s); resubscribing", what, exc)
+            pause = RECONNECT_FIRST if pause is None else min(pause * 2, RECONNECT_MAX)
+            time.sleep(pause)
 
 
 def _sequenced(message):
@@ -70,7 +104,7 @@ class OrderedRedisManager(sio.RedisManager):
     name = "visdom-redis"
 
     def __init__(self, url, channel_name, hold=HOLD_SECONDS):
-        super().__init__(url, channel=channel_name, json=SocketJSON)
+        super().__init__(url, channel=channel_name, json=SocketJSON, redis_options=client_options())
         self.hold = hold
         self._order_lock = threading.Lock()
         self._last = {}  # eid -> last seq delivered
@@ -80,6 +114,15 @@ class OrderedRedisManager(sio.RedisManager):
         super().initialize()
         if not self.write_only:
             self.server.start_background_task(self._expire_loop)
+
+    def _subscribe(self):
+        self._redis_connect()
+        self.pubsub.subscribe(self.channel)
+        return self.pubsub
+
+    def _redis_listen_with_retries(self):
+        """python-socketio's listener loop with a reconnect within RECONNECT_MAX."""
+        yield from listen_forever(self._subscribe, "the Socket.IO channel")
 
     def _handle_emit(self, message):
         key = _sequenced(message)
@@ -146,9 +189,7 @@ class RawRelay:
         """Connect and subscribe (the listener runs as `start_task(fn)`)."""
         if not self.url:
             return
-        import redis
-
-        self._redis = redis.Redis.from_url(self.url)
+        self._redis = client(self.url)
         start_task(self._listen)
 
     def deliver(self, eid, payload, everyone=False):
@@ -159,24 +200,22 @@ class RawRelay:
         message = lenient_dumps({"eid": eid, "payload": payload, "everyone": everyone})
         try:
             self._redis.publish(self.channel, message)
-        except Exception:  # noqa: BLE001 - Redis down: the local clients still get it
-            log.exception("publishing an upstream client event to Redis failed")
+        except Exception as exc:  # noqa: BLE001 - Redis down: the local clients still get it
+            if isinstance(exc, UNREACHABLE):
+                log.warning("upstream client event not sent through Redis (%s)", exc)
+            else:
+                log.exception("publishing an upstream client event to Redis failed")
             self.registry.deliver(eid, payload, everyone=everyone)
 
+    def _subscribe(self):
+        pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+        pubsub.subscribe(self.channel)
+        return pubsub
+
     def _listen(self):
-        delay = 0.5
-        while True:
-            try:
-                pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
-                pubsub.subscribe(self.channel)
-                delay = 0.5
-                for item in pubsub.listen():
-                    if item.get("type") == "message":
-                        self._handle(item["data"])
-            except Exception:  # noqa: BLE001 - reconnect, like python-socketio's manager
-                log.warning("upstream client channel lost; retrying in %.1fs", delay)
-                time.sleep(delay)
-                delay = min(delay * 2, 30)
+        for item in listen_forever(self._subscribe, "the upstream client channel"):
+            if item.get("type") == "message":
+                self._handle(item["data"])
 
     def _handle(self, raw):
         try:

@@ -12,6 +12,7 @@ from ..services import envs as env_service
 from ..services import windows
 from ..services.events import deliver_browser_event
 from ..state import escape_eid, get_store
+from ..state.redis_conn import UNREACHABLE, unreachable
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,8 @@ def safe(handler):
             return handler(self, data or {})
         except VisdomError as exc:
             return exc.to_dict()
+        except UNREACHABLE as exc:  # STORE=redis:// and Redis is away: a 503, not a crash
+            return unreachable(exc).to_dict()
         except Exception:
             log.exception("socket handler %s failed", handler.__name__)
             return {"error": "internal error", "status": 500}

@@ -21,7 +21,6 @@ import contextlib
 import json
 import logging
 import secrets
-import threading
 import time
 
 import redis
@@ -30,9 +29,9 @@ from ..jsonio import lenient_dumps
 from . import redis_lua
 from .env import Env
 from .persistence import Persistence, storage_error
+from .redis_conn import UNKNOWN_OUTCOME, UNREACHABLE, client_options, unreachable
 from .redis_keys import (
     ALERTS_KEY,
-    ALIVE_PREFIX,
     CLAIM_PREFIX,
     ENVS_KEY,
     LIVENESS_KEY,
@@ -43,6 +42,7 @@ from .redis_keys import (
     Mode,
     Op,
 )
+from .redis_liveness import Liveness
 from .redis_replica import Replica, decode, dtype_of, encode
 from .replica import ReplicaStore, no_env
 
@@ -51,20 +51,16 @@ log = logging.getLogger(__name__)
 LOG_MAX = 1000
 LOCK_TTL_MS = 10_000
 LOCK_WAIT = 15.0
-# Each process keeps a key alive while it runs; a lock whose owner's key has expired
-# belongs to a process that died (kill -9) and is taken over at once, not after LOCK_TTL.
-ALIVE_TTL_MS = 1500
-ALIVE_EVERY = 0.4
 _BULK = ("close", "replace")
 _ONE_WIN = ("update", "comment", "plot_layout", "pop_embeddings", "set")
 
 
 def connect(url):
     """Return a client for `url`: a RedisCluster when the server runs in cluster mode."""
-    client = redis.Redis.from_url(url, socket_timeout=30)
+    client = redis.Redis.from_url(url, **client_options())
     if client.info("cluster").get("cluster_enabled"):
         client.close()
-        return redis.RedisCluster.from_url(url, socket_timeout=30)
+        return redis.RedisCluster.from_url(url, **client_options())
     return client
 
 
@@ -76,7 +72,7 @@ def _pairs(flat):
     return {_text(flat[i]): flat[i + 1] for i in range(0, len(flat), 2)}
 
 
-class RedisStore(ReplicaStore):
+class RedisStore(Liveness, ReplicaStore):
     """The store on Redis (see the module docstring), shared by several server processes.
 
     `save_interval` and `save_duty` are accepted for the embedded store's signature and
@@ -101,10 +97,7 @@ class RedisStore(ReplicaStore):
             for name in ("SYNC", "COMMIT", "RELEASE", "DELETE", "RELEASE_IF")
         }
         self.owner = secrets.token_hex(8)
-        self._alive_stop = threading.Event()
-        self._keep_alive()
-        self._alive = threading.Thread(target=self._alive_loop, name="visdom-alive", daemon=True)
-        self._alive.start()
+        self._start_liveness()
         super().__init__(Persistence(env_path), publish, undo_depth, caps)
         self._register("main")
         if eager:
@@ -113,27 +106,6 @@ class RedisStore(ReplicaStore):
                 if env is not None:
                     with env.lock:
                         self._load(env)
-
-    def _keep_alive(self):
-        self.redis.set(ALIVE_PREFIX + self.owner, "1", px=ALIVE_TTL_MS)
-
-    def _alive_loop(self):
-        while not self._alive_stop.wait(ALIVE_EVERY):
-            try:
-                self._keep_alive()
-            except Exception:  # Redis away for a moment: the next beat retries
-                log.warning("could not renew this process's liveness key", exc_info=True)
-
-    def _take_over_if_dead(self, env):
-        """Free the env's lock when the process holding it is gone (its key expired)."""
-        lock_key = self._replica(env).keys[Key.LOCK]
-        holder = self.redis.get(lock_key)
-        if holder is None:
-            return
-        owner = _text(holder).partition(":")[0]
-        if not self.redis.exists(ALIVE_PREFIX + owner):
-            if self._scripts["RELEASE_IF"](keys=[lock_key], args=[holder]):
-                log.warning("env %s: took over the lock of a server process that died", env.eid)
 
     # -- env table ------------------------------------------------------------------
 
@@ -197,7 +169,11 @@ class RedisStore(ReplicaStore):
             for entry in rep.image.values():
                 for tok, _column, n, code in entry["cols"].values():
                     args += [tok, n * dtype_of(code).itemsize]
-        reply = self._scripts["SYNC"](keys=rep.keys, args=args)
+        try:
+            reply = self._scripts["SYNC"](keys=rep.keys, args=args)
+        except redis.RedisError:
+            self._orphan(env, token)  # the lock may have been taken, the answer lost
+            raise
         if not reply[0]:
             return False
         seq, gen, mode = int(reply[1]), _text(reply[2]), _text(reply[3])
@@ -306,8 +282,13 @@ class RedisStore(ReplicaStore):
                 self.publish(env.eid, event, payload)
             self._scripts["RELEASE"](keys=rep.keys, args=[token])
         except redis.RedisError as exc:
+            # The replica may differ from Redis (the commit may or may not have run): the
+            # next use reloads it; the lock, if still ours, is dropped once Redis answers.
             self._invalidate(env)
+            self._orphan(env, token)
             log.error("env %s: a change could not be stored in Redis: %s", env.eid, exc)
+            if isinstance(exc, UNREACHABLE):
+                raise unreachable(exc, UNKNOWN_OUTCOME) from None
             raise storage_error(f"Redis refused the change ({exc})") from None
 
     def _journal(self, env, record):
@@ -457,10 +438,6 @@ class RedisStore(ReplicaStore):
         pass  # likewise: nothing to save in the background
 
     def close(self):
-        self._alive_stop.set()
-        try:
-            self.redis.delete(ALIVE_PREFIX + self.owner)
-        except Exception:  # already unreachable: the key expires by itself
-            pass
+        self._stop_liveness()
         self.redis.close()
         self.files.close()
