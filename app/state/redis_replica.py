@@ -15,6 +15,9 @@ from ..panes.columns import Column
 from .redis_keys import COLUMN_PREFIX, ENV_KEYS, Op
 
 COLREF = "\x00visdom_column"
+# A list of these holds no Column and no reference: encode and decode pass it through as
+# it is (a plot's x and y stay plain lists below COLUMN_MIN points, walked on every append).
+_SCALARS = frozenset((int, float, str, bool, type(None)))
 
 
 def env_tag(eid):
@@ -36,6 +39,8 @@ class Replica:
         self.reload = {}  # win -> stored layout JSON
         self.meta = {}  # field -> stored value
         self.token = None  # our lock token while we hold the env's lock
+        self.since = 0.0  # when we took it (time.monotonic)
+        self.writers = 0  # this process's writes in or waiting for RedisStore._writing
         self.depth = 0
         self.ops = []
         self.messages = []
@@ -50,6 +55,8 @@ def encode(value, path, old, cols, ops):
     if isinstance(value, dict):
         return {k: encode(v, f"{path}/{k}", old, cols, ops) for k, v in value.items()}
     if isinstance(value, list):
+        if set(map(type, value)) <= _SCALARS:
+            return value
         return [encode(v, f"{path}/{i}", old, cols, ops) for i, v in enumerate(value)]
     if not isinstance(value, Column):
         return value
@@ -88,5 +95,7 @@ def decode(value, path, data, known, cols):
             return column
         return {k: decode(v, f"{path}/{k}", data, known, cols) for k, v in value.items()}
     if isinstance(value, list):
+        if set(map(type, value)) <= _SCALARS:
+            return value
         return [decode(v, f"{path}/{i}", data, known, cols) for i, v in enumerate(value)]
     return value
