@@ -8,7 +8,16 @@ scripts run on Redis Cluster, are listed in redis_keys.py; the scripts in redis_
 A change takes the env's lock (SET NX PX, so a crashed process blocks the env for at most
 LOCK_TTL), catches up in the same script, applies the change with the pane code, then one
 script checks the lock, APPENDs the new column bytes, rewrites the window JSON that
-changed, INCRs the seq and logs the change; the change is published; the lock is dropped.
+changed, INCRs the seq, logs the change, PUBLISHes its Socket.IO message (already
+encoded: backend.py `fanout`) and keeps or drops the lock.
+
+The lock is kept after a change while more writes of the env wait in this process (a
+lease): the next one then needs no catch-up (nobody else can have changed the env) and
+costs that one script, a single round trip. Another process that wants the lock leaves
+its token in v{T}:want; the holder drops the lock at its next change once it has held
+it for LEASE_TURN, and the waiter goes next. The last waiting write drops the lock, so
+an idle env is never locked: a lone write costs two round trips (lock and catch up,
+then commit and release).
 A read first asks Redis for the env's seq; when another process changed the env, the
 same script returns what changed: the windows the log names, with the column bytes past
 the length this process has (GETRANGE).
@@ -38,6 +47,7 @@ from .redis_keys import (
     LIVENESS_KEY,
     RULES_KEY,
     VIEWS_KEY,
+    Hold,
     Key,
     Meta,
     Mode,
@@ -51,6 +61,12 @@ log = logging.getLogger(__name__)
 LOG_MAX = 1000
 LOCK_TTL_MS = 10_000
 LOCK_WAIT = 15.0
+# While another process waits for an env's lock, the holder keeps it for at most this long
+# (its writes queued meanwhile go in one round trip each), then hands it over.
+LEASE_TURN = 0.01
+# A waiting writer asks again this often at most (its v{T}:want mark lives WANT_TTL_MS).
+WAIT_PAUSE_MAX = 0.002
+WANT_TTL_MS = 200
 # Each process keeps a key alive while it runs; a lock whose owner's key has expired
 # belongs to a process that died (kill -9) and is taken over at once, not after LOCK_TTL.
 ALIVE_TTL_MS = 1500
@@ -100,6 +116,7 @@ class RedisStore(ReplicaStore):
             name: self.redis.register_script(getattr(redis_lua, name))
             for name in ("SYNC", "COMMIT", "RELEASE", "DELETE", "RELEASE_IF")
         }
+        self._writers_lock = threading.Lock()  # guards Replica.writers and env.replica
         self.owner = secrets.token_hex(8)
         self._alive_stop = threading.Event()
         self._keep_alive()
@@ -181,8 +198,23 @@ class RedisStore(ReplicaStore):
     def _replica(self, env):
         rep = getattr(env, "replica", None)
         if rep is None:
-            rep = env.replica = Replica(env.eid)
+            with self._writers_lock:  # also called before env.lock is taken (_writing)
+                rep = getattr(env, "replica", None)
+                if rep is None:
+                    rep = env.replica = Replica(env.eid)
         return rep
+
+    def _run(self, name, keys, args):
+        """Run script `name` with EVALSHA (loading it when Redis does not know it yet).
+
+        One execute_command instead of redis-py's Script wrapper: the write path runs one
+        script per change, and the wrapper's argument handling was a visible part of it.
+        """
+        script = self._scripts[name]
+        try:
+            return self.redis.execute_command("EVALSHA", script.sha, len(keys), *keys, *args)
+        except redis.exceptions.NoScriptError:
+            return script(keys=keys, args=args)
 
     def _load(self, env):
         """Bring the replica up to date with Redis (caller holds env.lock)."""
@@ -193,11 +225,12 @@ class RedisStore(ReplicaStore):
     def _sync(self, env, token):
         rep = self._replica(env)
         args = [token, LOCK_TTL_MS, env.seq if env.loaded else -1, rep.gen, rep.col_prefix]
+        args.append(WANT_TTL_MS)
         if env.loaded:
             for entry in rep.image.values():
                 for tok, _column, n, code in entry["cols"].values():
                     args += [tok, n * dtype_of(code).itemsize]
-        reply = self._scripts["SYNC"](keys=rep.keys, args=args)
+        reply = self._run("SYNC", rep.keys, args)
         if not reply[0]:
             return False
         seq, gen, mode = int(reply[1]), _text(reply[2]), _text(reply[3])
@@ -246,27 +279,47 @@ class RedisStore(ReplicaStore):
         """Forget the replica (it may differ from Redis): the next use reloads it."""
         rep = self._replica(env)
         env.loaded, rep.image, rep.gen = False, {}, ""
+        rep.token = None  # a lock we may still hold expires (LOCK_TTL) or was taken over
 
     # -- writing ----------------------------------------------------------------------
 
+    def _writers(self, rep, step):
+        with self._writers_lock:
+            rep.writers += step
+            return rep.writers
+
     @contextlib.contextmanager
     def _writing(self, env):
-        with env.lock:
-            rep = self._replica(env)
-            if rep.depth:
-                rep.depth += 1
+        rep = self._replica(env)
+        # Counted before env.lock is taken: a write that ends while others wait for the
+        # env keeps the Redis lock for them (see the module docstring).
+        self._writers(rep, 1)
+        counted = True
+        try:
+            with env.lock:
+                if rep.depth:
+                    rep.depth += 1
+                    try:
+                        yield
+                    finally:
+                        rep.depth -= 1
+                    return
+                if rep.token is None:
+                    self._acquire(env)
+                elif not env.loaded:
+                    self._sync(env, "")  # we hold the lock: a read brings the replica back
+                rep.ops, rep.messages = [], []
+                rep.depth = 1
                 try:
                     yield
                 finally:
-                    rep.depth -= 1
-                return
-            self._acquire(env)
-            rep.depth = 1
-            try:
-                yield
-            finally:
-                rep.depth = 0
-                self._commit(env)
+                    rep.depth = 0
+                    counted = False
+                    waiting = self._writers(rep, -1)
+                    self._commit(env, waiting)
+        finally:
+            if counted:
+                self._writers(rep, -1)
 
     def _acquire(self, env):
         rep = self._replica(env)
@@ -281,34 +334,71 @@ class RedisStore(ReplicaStore):
                 self._take_over_if_dead(env)
                 next_check = now + 0.2
             time.sleep(pause)
-            pause = min(pause * 2, 0.02)
-        rep.token, rep.ops, rep.messages = token, [], []
+            pause = min(pause * 2, WAIT_PAUSE_MAX)
+        rep.token, rep.since = token, time.monotonic()
 
-    def _commit(self, env):
-        """Store the queued changes in one script, publish them, then drop the lock."""
+    def _commit(self, env, waiting=0):
+        """Store, number and publish the queued changes in one script; keep the lock for
+        the `waiting` writes of this process, or drop it."""
         rep = self._replica(env)
         token, ops, messages = rep.token, rep.ops, rep.messages
         rep.token, rep.ops, rep.messages = None, [], []
         if token is None:
             return
+        if not waiting:
+            hold = Hold.RELEASE
+        elif time.monotonic() - rep.since < LEASE_TURN:
+            hold = Hold.KEEP_ANYWAY
+        else:
+            hold = Hold.KEEP
+        # `fanout` (backend.py): the messages are encoded now and PUBLISHed by COMMIT.
+        # Without it (no Socket.IO on this Redis: tests, tools) they go out after COMMIT,
+        # still under the lock, so that processes publish in seq order.
+        holding, channel = self.fanout or (None, "")
+        late = holding is None and bool(messages) and hold != Hold.KEEP_ANYWAY
+        if late:
+            hold = Hold.KEEP_ANYWAY
+        box = None
         try:
-            if ops:
-                args = [token, env.seq - sum(op[0] == Op.LOG for op in ops), rep.col_prefix]
-                args += [LOG_MAX, "0"]
-                for op in ops:
-                    args += op
-                self._scripts["COMMIT"](keys=rep.keys, args=args)
-                if rep.meta.pop("new", None):
-                    self.redis.zadd(ENVS_KEY, {env.eid: time.time()}, nx=True)
-            # Published before the lock is dropped: every process's changes of the env
-            # leave in seq order.
-            for event, payload in messages:
-                self.publish(env.eid, event, payload)
-            self._scripts["RELEASE"](keys=rep.keys, args=[token])
+            wire = ()
+            if messages and holding is not None:
+                with holding() as box:
+                    for event, payload in messages:
+                        self.publish(env.eid, event, payload)
+                wire = box.wire
+            logged = sum(op[0] == Op.LOG for op in ops)
+            args = [token, env.seq - logged, rep.col_prefix, LOG_MAX, hold, LOCK_TTL_MS]
+            args += [channel, len(wire), *wire]
+            for op in ops:
+                args += op
+            kept = self._run("COMMIT", rep.keys, args)[1]
+            if rep.meta.pop("new", None):
+                self.redis.zadd(ENVS_KEY, {env.eid: time.time()}, nx=True)
         except redis.RedisError as exc:
             self._invalidate(env)
             log.error("env %s: a change could not be stored in Redis: %s", env.eid, exc)
             raise storage_error(f"Redis refused the change ({exc})") from None
+        except Exception:  # not stored (a message could not be encoded): unlock, forget
+            self._invalidate(env)
+            self._release(env, token)
+            raise
+        # Delivered here before env.lock is released: this process's connections get
+        # the env's changes in seq order (the other processes get them from COMMIT).
+        if box is not None:
+            box.deliver()
+        else:
+            for event, payload in messages:
+                self.publish(env.eid, event, payload)
+        if late:
+            self._release(env, token)
+        elif kept:
+            rep.token = token
+
+    def _release(self, env, token):
+        try:
+            self._run("RELEASE", self._replica(env).keys, [token])
+        except redis.RedisError as exc:  # the lock expires by itself (LOCK_TTL)
+            log.error("env %s: could not drop the lock: %s", env.eid, exc)
 
     def _journal(self, env, record):
         return None
@@ -386,7 +476,7 @@ class RedisStore(ReplicaStore):
         rep = self._replica(env)
         if rep.token is None:
             return
-        self._scripts["DELETE"](keys=rep.keys, args=[rep.token, rep.col_prefix])
+        self._run("DELETE", rep.keys, [rep.token, rep.col_prefix])
         self.redis.zrem(ENVS_KEY, env.eid)
         rep.token, rep.ops, rep.messages = None, [], []
         self._invalidate(env)
