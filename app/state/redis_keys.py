@@ -13,6 +13,8 @@ one slot of a Redis Cluster:
     v{T}:seq               the env's sequence number, INCRed by each change
     v{T}:lock              the env's write lock: a token "<owner>:<random>" with a TTL
     v{T}:want              the lock token of the process waiting for the lock (short TTL)
+    v{T}:go                list: one item pushed when the lock is dropped while wanted
+                           (the waiter blocks on it with BLPOP instead of polling)
     v{T}:log               the last LOG_MAX changes: JSON list of the windows each touched
     v{T}:meta              hash: eid, gen (changes when the env is recreated), next_i, extra
     v{T}:win               hash: window id -> window JSON, numeric columns as references
@@ -38,13 +40,13 @@ ALERTS_KEY = "visdom:alerts"
 CLAIM_PREFIX = "visdom:claim:"
 COLUMN_PREFIX = "c:"  # after the env's prefix "v{T}:"
 
-ENV_KEYS = ("seq", "lock", "log", "meta", "win", "wcols", "reload", "undo", "want")
+ENV_KEYS = ("seq", "lock", "log", "meta", "win", "wcols", "reload", "undo", "want", "go")
 
 
 class Key:
     """Index of each env key in Replica.keys (Lua: KEYS[index + 1])."""
 
-    SEQ, LOCK, LOG, META, WIN, WCOLS, RELOAD, UNDO, WANT = range(len(ENV_KEYS))
+    SEQ, LOCK, LOG, META, WIN, WCOLS, RELOAD, UNDO, WANT, GO = range(len(ENV_KEYS))
 
 
 class Meta:

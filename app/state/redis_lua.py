@@ -9,6 +9,12 @@ keys (the prefix in ARGV plus a token) carry the same tag.
 
 from .redis_keys import lua
 
+# After dropping the lock: wake the process that waits for it (BLPOP on v{T}:go).
+_HANDOFF = """if redis.call('EXISTS', KEYS[$K_WANT]) == 1 then
+    redis.call('RPUSH', KEYS[$K_GO], '1'); redis.call('LTRIM', KEYS[$K_GO], -1, -1)
+    redis.call('PEXPIRE', KEYS[$K_GO], 1000)
+  end"""
+
 # Catch up (and, with a token, take the env's write lock first). ARGV: token ("": a read),
 # lock ttl ms, known seq, known gen, column key prefix, want ttl ms, then (token, byte
 # offset) pairs of the columns the caller holds. Returns {0} when the lock is taken, else
@@ -16,8 +22,9 @@ from .redis_keys import lua
 # (only the windows the log names since the known seq) or Mode.ALL; each window is {win}
 # (gone) or {win, skeleton, token, bytes from the caller's offset, ...}.
 # A writer that finds the lock taken leaves its token in v{T}:want: the holder drops the
-# lock at its next COMMIT (Hold.KEEP), and until the waiter has had its turn nobody else
-# takes the lock (the holder's next write would otherwise take it straight back).
+# lock at its next COMMIT (Hold.KEEP) and pushes to v{T}:go, which the waiter blocks on;
+# until the waiter has had its turn nobody else takes the lock (the holder's next write
+# would otherwise take it straight back).
 SYNC = lua("""
 if ARGV[1] ~= '' then
   local want = redis.call('GET', KEYS[$K_WANT])
@@ -70,7 +77,8 @@ return {1, seq, gen, mode, redis.call('HGETALL', KEYS[$K_META]), redis.call('HGE
 # the seq and log the windows it touched. The messages leave in the same atomic step as
 # the changes they announce, so every process receives each env's changes in seq order.
 # Returns {seq, 1 if the lock is kept else 0}.
-COMMIT = lua("""
+COMMIT = lua(
+    """
 if redis.call('GET', KEYS[$K_LOCK]) ~= ARGV[1] then return redis.error_reply('VISDOM lock lost') end
 if tonumber(redis.call('GET', KEYS[$K_SEQ]) or '0') ~= tonumber(ARGV[2]) then
   return redis.error_reply('VISDOM seq moved')
@@ -101,15 +109,22 @@ if ARGV[5] == '$HOLD_KEEP_ANYWAY' or (ARGV[5] == '$HOLD_KEEP' and redis.call('EX
   kept = 1
 else
   redis.call('DEL', KEYS[$K_LOCK])
+  $HANDOFF
 end
 return {tonumber(redis.call('GET', KEYS[$K_SEQ]) or '0'), kept}
-""")
+""".replace("$HANDOFF", _HANDOFF)
+)
 
 # Drop the lock if it is still ours. ARGV: token.
-RELEASE = lua("""
-if redis.call('GET', KEYS[$K_LOCK]) == ARGV[1] then redis.call('DEL', KEYS[$K_LOCK]) end
+RELEASE = lua(
+    """
+if redis.call('GET', KEYS[$K_LOCK]) == ARGV[1] then
+  redis.call('DEL', KEYS[$K_LOCK])
+  $HANDOFF
+end
 return 0
-""")
+""".replace("$HANDOFF", _HANDOFF)
+)
 
 # Drop a lock (KEYS[1], alone) if it still holds the value ARGV[1]: the takeover of a dead
 # process's lock.

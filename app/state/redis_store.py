@@ -64,8 +64,9 @@ LOCK_WAIT = 15.0
 # While another process waits for an env's lock, the holder keeps it for at most this long
 # (its writes queued meanwhile go in one round trip each), then hands it over.
 LEASE_TURN = 0.01
-# A waiting writer asks again this often at most (its v{T}:want mark lives WANT_TTL_MS).
-WAIT_PAUSE_MAX = 0.002
+# A waiting writer is woken when the lock is dropped, and asks again this often at most
+# anyway (its v{T}:want mark lives WANT_TTL_MS; a dead holder is noticed every 0.2 s).
+WAIT_PAUSE_MAX = 0.02
 WANT_TTL_MS = 200
 # Each process keeps a key alive while it runs; a lock whose owner's key has expired
 # belongs to a process that died (kill -9) and is taken over at once, not after LOCK_TTL.
@@ -324,7 +325,7 @@ class RedisStore(ReplicaStore):
     def _acquire(self, env):
         rep = self._replica(env)
         token = f"{self.owner}:{secrets.token_hex(8)}"
-        deadline, pause = time.monotonic() + LOCK_WAIT, 0.0005
+        deadline, pause = time.monotonic() + LOCK_WAIT, 0.001
         next_check = time.monotonic() + 0.2
         while not self._sync(env, token):
             now = time.monotonic()
@@ -333,7 +334,8 @@ class RedisStore(ReplicaStore):
             if now > next_check:
                 self._take_over_if_dead(env)
                 next_check = now + 0.2
-            time.sleep(pause)
+            # Woken as soon as the holder drops the lock (v{T}:go), else after `pause`.
+            self.redis.blpop([rep.keys[Key.GO]], timeout=pause)
             pause = min(pause * 2, WAIT_PAUSE_MAX)
         rep.token, rep.since = token, time.monotonic()
 
