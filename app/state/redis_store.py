@@ -53,7 +53,7 @@ from .redis_keys import (
     Mode,
     Op,
 )
-from .redis_replica import Replica, decode, dtype_of, encode
+from .redis_replica import Replica, decode, dtype_of
 from .replica import ReplicaStore, no_env
 
 log = logging.getLogger(__name__)
@@ -72,8 +72,6 @@ WANT_TTL_MS = 200
 # belongs to a process that died (kill -9) and is taken over at once, not after LOCK_TTL.
 ALIVE_TTL_MS = 1500
 ALIVE_EVERY = 0.4
-_BULK = ("close", "replace")
-_ONE_WIN = ("update", "comment", "plot_layout", "pop_embeddings", "set")
 
 
 def connect(url):
@@ -206,11 +204,8 @@ class RedisStore(ReplicaStore):
         return rep
 
     def _run(self, name, keys, args):
-        """Run script `name` with EVALSHA (loading it when Redis does not know it yet).
-
-        One execute_command instead of redis-py's Script wrapper: the write path runs one
-        script per change, and the wrapper's argument handling was a visible part of it.
-        """
+        """Run script `name` (EVALSHA; loaded first if Redis does not know it): one
+        execute_command, without redis-py's Script wrapper (visible in the write path)."""
         script = self._scripts[name]
         try:
             return self.redis.execute_command("EVALSHA", script.sha, len(keys), *keys, *args)
@@ -295,31 +290,24 @@ class RedisStore(ReplicaStore):
         # Counted before env.lock is taken: a write that ends while others wait for the
         # env keeps the Redis lock for them (see the module docstring).
         self._writers(rep, 1)
-        counted = True
+        outer = False  # this call commits (not one nested in a write of this thread)
         try:
             with env.lock:
-                if rep.depth:
-                    rep.depth += 1
-                    try:
-                        yield
-                    finally:
-                        rep.depth -= 1
-                    return
-                if rep.token is None:
-                    self._acquire(env)
-                elif not env.loaded:
-                    self._sync(env, "")  # we hold the lock: a read brings the replica back
-                rep.ops, rep.messages = [], []
-                rep.depth = 1
+                if not rep.depth:
+                    if rep.token is None:
+                        self._acquire(env)
+                    elif not env.loaded:
+                        self._sync(env, "")  # we hold the lock: a read brings it back
+                    rep.ops, rep.messages, outer = [], [], True
+                rep.depth += 1
                 try:
                     yield
                 finally:
-                    rep.depth = 0
-                    counted = False
-                    waiting = self._writers(rep, -1)
-                    self._commit(env, waiting)
+                    rep.depth -= 1
+                    if outer:
+                        self._commit(env, self._writers(rep, -1))
         finally:
-            if counted:
+            if not outer:
                 self._writers(rep, -1)
 
     def _acquire(self, env):
@@ -413,57 +401,7 @@ class RedisStore(ReplicaStore):
 
     def _applied(self, env, record):
         """Queue what the change made different in the stored form (and its log note)."""
-        rep = self._replica(env)
-        op = record["op"]
-        if not rep.gen:  # the env is new here (or was deleted meanwhile): a new generation
-            rep.gen = secrets.token_hex(8)
-            rep.ops += [(Op.META_SET, Meta.GEN, rep.gen), (Op.META_SET, Meta.EID, env.eid)]
-            rep.meta["new"] = "1"
-        if op in _BULK or (op == "set" and record.get("win") is None):
-            wins, note = set(env.jsons) | set(rep.image), '"*"'
-        elif op == "window":
-            wins = {record["window"]["id"]}
-        elif op in _ONE_WIN:
-            wins = {record["win"]}
-        else:
-            wins = set()
-        for win in sorted(wins):
-            self._window_ops(rep, win, env.jsons.get(win))
-        if op in _BULK or op in ("layout", "set"):
-            stored = {str(k): json.dumps(v) for k, v in env.reload.items()}
-            for win, text in stored.items():
-                if rep.reload.get(win) != text:
-                    rep.ops.append((Op.RELOAD_SET, win, text))
-            rep.ops += [(Op.RELOAD_DEL, win, "") for win in rep.reload if win not in stored]
-            rep.reload = stored
-        meta = {Meta.NEXT_I: str(env.next_i)}
-        if op in ("experiment", "replace", "view") or Meta.EXTRA not in rep.meta:
-            meta[Meta.EXTRA] = lenient_dumps(env.extra)
-        for field, value in meta.items():
-            if rep.meta.get(field) != value:
-                rep.ops.append((Op.META_SET, field, value))
-                rep.meta[field] = value
-        if op not in _BULK and not (op == "set" and record.get("win") is None):
-            note = json.dumps(sorted(wins))
-        rep.ops.append((Op.LOG, note, ""))
-
-    def _window_ops(self, rep, win, window):
-        old = rep.image.pop(win, None)
-        old_cols = old["cols"] if old else {}
-        if window is None:
-            if old is not None:
-                rep.ops.append((Op.WIN_DEL, win, ""))
-        else:
-            cols = {}
-            skel = lenient_dumps(encode(window, "", old_cols, cols, rep.ops))
-            if old is None or old["skel"] != skel:
-                rep.ops.append((Op.WIN_SET, win, skel))
-            tokens = " ".join(c[0] for c in cols.values())
-            if old is None or tokens != " ".join(c[0] for c in old_cols.values()):
-                rep.ops.append((Op.WIN_COLS, win, tokens))
-            rep.image[win] = {"skel": skel, "cols": cols}
-        kept = {c[0] for c in rep.image.get(win, {"cols": {}})["cols"].values()}
-        rep.ops += [(Op.COL_DEL, c[0], "") for c in old_cols.values() if c[0] not in kept]
+        self._replica(env).queue_change(env, record)
 
     # -- undo, delete, views ----------------------------------------------------------
 
