@@ -323,7 +323,10 @@ class RedisStore(ReplicaStore):
                 self._take_over_if_dead(env)
                 next_check = now + 0.2
             # Woken as soon as the holder drops the lock (v{T}:go), else after `pause`.
-            self.redis.blpop([rep.keys[Key.GO]], timeout=pause)
+            try:
+                self.redis.blpop([rep.keys[Key.GO]], timeout=pause)
+            except redis.ResponseError:  # Redis before 6.0: whole seconds only
+                time.sleep(pause)
             pause = min(pause * 2, WAIT_PAUSE_MAX)
         rep.token, rep.since = token, time.monotonic()
 
