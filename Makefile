@@ -116,6 +116,7 @@ bench: setup upstream upstream3 system-packages
 	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python $(BIN)/python bench/soak.py
 	$(BIN)/python bench/scaleout.py
 	$(BIN)/python bench/redis_outage.py
+	$(BIN)/python bench/redis_writes.py
 	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python $(BIN)/python bench/bigdata.py $(BENCH_ARGS)
 	$(BIN)/python bench/bigdata.py --pages
 	$(BIN)/python bench/manywindows.py

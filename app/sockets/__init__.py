@@ -41,7 +41,11 @@ def init_app(app):
     app.extensions["visdom_raw_relay"] = relay
     relay.start(socketio.start_background_task)
     # The store announces each numbered env change here, under the env's lock.
-    app.extensions["visdom_store"].publish = broadcast.publish
+    store = app.extensions["visdom_store"]
+    store.publish = broadcast.publish
+    if manager is not None:
+        # The Redis store PUBLISHes each change from the script that stores it.
+        store.fanout = (manager.holding, manager.channel)
 
 
 def close_connections(app):

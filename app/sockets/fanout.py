@@ -99,6 +99,13 @@ class OrderedRedisManager(sio.RedisManager):
     (normally within a millisecond), at most HOLD_SECONDS, so pages get 5 then 6 instead
     of resyncing the env. A number already passed is delivered at once (the page drops it
     if its snapshot holds it, and resyncs otherwise).
+
+    The Redis store publishes a change from the script that stores it (RedisStore
+    `hold_publishes`): `holding()` collects what is emitted in its thread instead of
+    sending it, the store passes the encoded messages to its COMMIT script, which
+    PUBLISHes them on this channel in the same atomic step as it numbers the change
+    (so every process receives each env's changes in seq order, from one stream), and
+    then `deliver()`s them to this process's own connections.
     """
 
     name = "visdom-redis"
@@ -109,6 +116,24 @@ class OrderedRedisManager(sio.RedisManager):
         self._order_lock = threading.Lock()
         self._last = {}  # eid -> last seq delivered
         self._held = {}  # eid -> {seq: (deadline, message)}
+        self._holding = threading.local()  # .box: the Outbox of this thread, if any
+
+    @contextlib.contextmanager
+    def holding(self):
+        """Collect what this thread emits into an Outbox instead of sending it."""
+        box = Outbox(self)
+        self._holding.box = box
+        try:
+            yield box
+        finally:
+            self._holding.box = None
+
+    def _publish(self, data):
+        box = getattr(self._holding, "box", None)
+        if box is None:
+            return super()._publish(data)
+        box.wire.append(self.json.dumps(data))
+        return None
 
     def initialize(self):
         super().initialize()
@@ -125,6 +150,13 @@ class OrderedRedisManager(sio.RedisManager):
         yield from listen_forever(self._subscribe, "the Socket.IO channel")
 
     def _handle_emit(self, message):
+        box = getattr(self._holding, "box", None)
+        if box is not None:  # emitted under holding(): delivered by box.deliver()
+            box.local.append(message)
+            return None
+        return self._deliver(message)
+
+    def _deliver(self, message):
         key = _sequenced(message)
         if key is None:
             return super()._handle_emit(message)
@@ -170,6 +202,21 @@ class OrderedRedisManager(sio.RedisManager):
                 self._expire(time.monotonic())
             except Exception:  # noqa: BLE001 - keep the loop alive
                 log.exception("releasing held socket messages failed")
+
+
+class Outbox:
+    """What one thread emitted under OrderedRedisManager.holding(), not yet sent."""
+
+    def __init__(self, manager):
+        self.manager = manager
+        self.wire = []  # encoded messages for the Redis channel (the sender publishes them)
+        self.local = []  # the same messages for this process's connections
+
+    def deliver(self):
+        """Hand the messages to this process's connections (they are stored and published)."""
+        for message in self.local:
+            self.manager._deliver(message)
+        self.local = []
 
 
 class RawRelay:

@@ -50,6 +50,12 @@ class StoreBackend(abc.ABC):
     write lock in seq order (see the module docstring). app.sockets.init_app sets it to
     app.sockets.broadcast.publish; until then changes are announced to nobody."""
 
+    fanout: tuple | None = None
+    """(holding, channel) of the Socket.IO fan-out when it runs on the backend's own Redis
+    (app/sockets/fanout.py OrderedRedisManager), set by app.sockets.init_app: RedisStore
+    then PUBLISHes each change on `channel` from the script that stores it, and hands it
+    to this process's connections afterwards. Other backends ignore it."""
+
     # -- the env table ----------------------------------------------------------------
 
     @abc.abstractmethod

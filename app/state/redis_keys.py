@@ -12,6 +12,9 @@ one slot of a Redis Cluster:
     visdom:claim:<key>     an alert rule's rate limit (SET NX EX)
     v{T}:seq               the env's sequence number, INCRed by each change
     v{T}:lock              the env's write lock: a token "<owner>:<random>" with a TTL
+    v{T}:want              the lock token of the process waiting for the lock (short TTL)
+    v{T}:go                list: one item pushed when the lock is dropped while wanted
+                           (the waiter blocks on it with BLPOP instead of polling)
     v{T}:log               the last LOG_MAX changes: JSON list of the windows each touched
     v{T}:meta              hash: eid, gen (changes when the env is recreated), next_i, extra
     v{T}:win               hash: window id -> window JSON, numeric columns as references
@@ -21,8 +24,9 @@ one slot of a Redis Cluster:
     v{T}:c:<token>         a numeric column: float64/int64 little-endian, append-only
 
 The scripts receive the env's keys in ENV_KEYS order: Python indexes them with `Key.X`,
-the Lua text writes KEYS[$K_X] (Key.X + 1, filled in by `lua()`). Ops, sync modes and meta
-fields likewise: one constant here, `$OP_X`, `$MODE_X`, `$META_X` in the Lua text.
+the Lua text writes KEYS[$K_X] (Key.X + 1, filled in by `lua()`). Ops, sync modes, meta
+fields and lock holds likewise: one constant here, `$OP_X`, `$MODE_X`, `$META_X`,
+`$HOLD_X` in the Lua text.
 """
 
 import string
@@ -36,13 +40,13 @@ ALERTS_KEY = "visdom:alerts"
 CLAIM_PREFIX = "visdom:claim:"
 COLUMN_PREFIX = "c:"  # after the env's prefix "v{T}:"
 
-ENV_KEYS = ("seq", "lock", "log", "meta", "win", "wcols", "reload", "undo")
+ENV_KEYS = ("seq", "lock", "log", "meta", "win", "wcols", "reload", "undo", "want", "go")
 
 
 class Key:
     """Index of each env key in Replica.keys (Lua: KEYS[index + 1])."""
 
-    SEQ, LOCK, LOG, META, WIN, WCOLS, RELOAD, UNDO = range(len(ENV_KEYS))
+    SEQ, LOCK, LOG, META, WIN, WCOLS, RELOAD, UNDO, WANT, GO = range(len(ENV_KEYS))
 
 
 class Meta:
@@ -70,6 +74,14 @@ class Op:
     LOG = "l"  # one change: INCR seq and log a (the windows it touched, JSON, or "*")
 
 
+class Hold:
+    """What COMMIT does with the lock after the change (its ARGV[5])."""
+
+    RELEASE = "0"  # drop it
+    KEEP = "1"  # keep it (a longer TTL) unless another process waits for it (v{T}:want)
+    KEEP_ANYWAY = "2"  # keep it even so (this process's turn is not over)
+
+
 class Mode:
     """What SYNC sends back."""
 
@@ -80,7 +92,7 @@ class Mode:
 
 def _names():
     names = {f"K_{k}": v + 1 for k, v in vars(Key).items() if k.isupper()}
-    for prefix, namespace in (("OP_", Op), ("MODE_", Mode), ("META_", Meta)):
+    for prefix, namespace in (("OP_", Op), ("MODE_", Mode), ("META_", Meta), ("HOLD_", Hold)):
         names.update({prefix + k: v for k, v in vars(namespace).items() if k.isupper()})
     return names
 
@@ -89,5 +101,6 @@ LUA_NAMES = _names()
 
 
 def lua(template):
-    """Return a Lua script with $K_SEQ.. (key numbers), $OP_.., $MODE_.., $META_.. filled in."""
+    """Return a Lua script with $K_SEQ.. (key numbers), $OP_.., $MODE_.., $META_.., $HOLD_..
+    filled in."""
     return string.Template(template).substitute(LUA_NAMES)

@@ -9,15 +9,30 @@ keys (the prefix in ARGV plus a token) carry the same tag.
 
 from .redis_keys import lua
 
+# After dropping the lock: wake the process that waits for it (BLPOP on v{T}:go).
+_HANDOFF = """if redis.call('EXISTS', KEYS[$K_WANT]) == 1 then
+    redis.call('RPUSH', KEYS[$K_GO], '1'); redis.call('LTRIM', KEYS[$K_GO], -1, -1)
+    redis.call('PEXPIRE', KEYS[$K_GO], 1000)
+  end"""
+
 # Catch up (and, with a token, take the env's write lock first). ARGV: token ("": a read),
-# lock ttl ms, known seq, known gen, column key prefix, then (token, byte offset) pairs of
-# the columns the caller holds. Returns {0} when the lock is taken, else {1, seq, gen,
-# mode, meta, reload, windows}: mode Mode.OK (nothing new), Mode.DELTA (only the windows
-# the log names since the known seq) or Mode.ALL; each window is {win} (gone) or {win,
-# skeleton, token, bytes from the caller's offset, ...}.
+# lock ttl ms, known seq, known gen, column key prefix, want ttl ms, then (token, byte
+# offset) pairs of the columns the caller holds. Returns {0} when the lock is taken, else
+# {1, seq, gen, mode, meta, reload, windows}: mode Mode.OK (nothing new), Mode.DELTA
+# (only the windows the log names since the known seq) or Mode.ALL; each window is {win}
+# (gone) or {win, skeleton, token, bytes from the caller's offset, ...}.
+# A writer that finds the lock taken leaves its token in v{T}:want: the holder drops the
+# lock at its next COMMIT (Hold.KEEP) and pushes to v{T}:go, which the waiter blocks on;
+# until the waiter has had its turn nobody else takes the lock (the holder's next write
+# would otherwise take it straight back).
 SYNC = lua("""
 if ARGV[1] ~= '' then
-  if not redis.call('SET', KEYS[$K_LOCK], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} end
+  local want = redis.call('GET', KEYS[$K_WANT])
+  if (want and want ~= ARGV[1]) or not redis.call('SET', KEYS[$K_LOCK], ARGV[1], 'NX', 'PX', ARGV[2]) then
+    if not want or want == ARGV[1] then redis.call('SET', KEYS[$K_WANT], ARGV[1], 'PX', ARGV[6]) end
+    return {0}
+  end
+  if want then redis.call('DEL', KEYS[$K_WANT]) end
 end
 local seq = tonumber(redis.call('GET', KEYS[$K_SEQ]) or '0')
 local gen = redis.call('HGET', KEYS[$K_META], '$META_GEN') or ''
@@ -38,7 +53,7 @@ end
 local mode = '$MODE_DELTA'
 if not wins then mode = '$MODE_ALL'; wins = redis.call('HKEYS', KEYS[$K_WIN]) end
 local offsets = {}
-for i = 6, #ARGV, 2 do offsets[ARGV[i]] = tonumber(ARGV[i + 1]) end
+for i = 7, #ARGV, 2 do offsets[ARGV[i]] = tonumber(ARGV[i + 1]) end
 local list = {}
 for _, w in ipairs(wins) do
   local item = {w}
@@ -55,15 +70,21 @@ end
 return {1, seq, gen, mode, redis.call('HGETALL', KEYS[$K_META]), redis.call('HGETALL', KEYS[$K_RELOAD]), list}
 """)
 
-# Apply the changes of one locked write and number them. ARGV: token, expected seq, column
-# key prefix, log length, release ("1": drop the lock), then (op, a, b) triples (redis_keys.Op).
-# Each Op.LOG is one change: INCR the seq and log the windows it touched.
-COMMIT = lua("""
+# Apply the changes of one locked write, number them, publish them and keep or drop the
+# lock: one round trip. ARGV: token, expected seq, column key prefix, log length, hold
+# (redis_keys.Hold), lock ttl ms, channel, n, then n encoded Socket.IO messages to PUBLISH
+# on the channel, then (op, a, b) triples (redis_keys.Op). Each Op.LOG is one change: INCR
+# the seq and log the windows it touched. The messages leave in the same atomic step as
+# the changes they announce, so every process receives each env's changes in seq order.
+# Returns {seq, 1 if the lock is kept else 0}.
+COMMIT = lua(
+    """
 if redis.call('GET', KEYS[$K_LOCK]) ~= ARGV[1] then return redis.error_reply('VISDOM lock lost') end
 if tonumber(redis.call('GET', KEYS[$K_SEQ]) or '0') ~= tonumber(ARGV[2]) then
   return redis.error_reply('VISDOM seq moved')
 end
-for i = 6, #ARGV, 3 do
+local first = 9 + tonumber(ARGV[8])
+for i = first, #ARGV, 3 do
   local op, a, b = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   if op == '$OP_COL_APPEND' then redis.call('APPEND', ARGV[3] .. a, b)
   elseif op == '$OP_COL_SET' then redis.call('SET', ARGV[3] .. a, b)
@@ -80,16 +101,30 @@ for i = 6, #ARGV, 3 do
   elseif op == '$OP_LOG' then redis.call('INCR', KEYS[$K_SEQ]); redis.call('RPUSH', KEYS[$K_LOG], a)
   end
 end
-redis.call('LTRIM', KEYS[$K_LOG], -tonumber(ARGV[4]), -1)
-if ARGV[5] == '1' then redis.call('DEL', KEYS[$K_LOCK]) end
-return tonumber(redis.call('GET', KEYS[$K_SEQ]) or '0')
-""")
+if first <= #ARGV then redis.call('LTRIM', KEYS[$K_LOG], -tonumber(ARGV[4]), -1) end
+for i = 9, first - 1 do redis.call('PUBLISH', ARGV[7], ARGV[i]) end
+local kept = 0
+if ARGV[5] == '$HOLD_KEEP_ANYWAY' or (ARGV[5] == '$HOLD_KEEP' and redis.call('EXISTS', KEYS[$K_WANT]) == 0) then
+  redis.call('PEXPIRE', KEYS[$K_LOCK], ARGV[6])
+  kept = 1
+else
+  redis.call('DEL', KEYS[$K_LOCK])
+  $HANDOFF
+end
+return {tonumber(redis.call('GET', KEYS[$K_SEQ]) or '0'), kept}
+""".replace("$HANDOFF", _HANDOFF)
+)
 
 # Drop the lock if it is still ours. ARGV: token.
-RELEASE = lua("""
-if redis.call('GET', KEYS[$K_LOCK]) == ARGV[1] then redis.call('DEL', KEYS[$K_LOCK]) end
+RELEASE = lua(
+    """
+if redis.call('GET', KEYS[$K_LOCK]) == ARGV[1] then
+  redis.call('DEL', KEYS[$K_LOCK])
+  $HANDOFF
+end
 return 0
-""")
+""".replace("$HANDOFF", _HANDOFF)
+)
 
 # Drop a lock (KEYS[1], alone) if it still holds the value ARGV[1]: the takeover of a dead
 # process's lock.

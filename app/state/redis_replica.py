@@ -7,14 +7,22 @@ append-only key (v{T}:c:<token>, little-endian), so an append sends only its new
 """
 
 import hashlib
+import json
 import secrets
 
 import numpy as np
 
+from ..jsonio import lenient_dumps
 from ..panes.columns import Column
-from .redis_keys import COLUMN_PREFIX, ENV_KEYS, Op
+from .redis_keys import COLUMN_PREFIX, ENV_KEYS, Meta, Op
 
 COLREF = "\x00visdom_column"
+# A list of these holds no Column and no reference: encode and decode pass it through as
+# it is (a plot's x and y stay plain lists below COLUMN_MIN points, walked on every append).
+_SCALARS = frozenset((int, float, str, bool, type(None)))
+# Store ops whose change may touch every window (logged as "*"), and those of one window.
+_BULK = ("close", "replace")
+_ONE_WIN = ("update", "comment", "plot_layout", "pop_embeddings", "set")
 
 
 def env_tag(eid):
@@ -36,9 +44,65 @@ class Replica:
         self.reload = {}  # win -> stored layout JSON
         self.meta = {}  # field -> stored value
         self.token = None  # our lock token while we hold the env's lock
+        self.since = 0.0  # when we took it (time.monotonic)
+        self.writers = 0  # this process's writes in or waiting for RedisStore._writing
         self.depth = 0
         self.ops = []
         self.messages = []
+
+    def queue_change(self, env, record):
+        """Queue the ops that store what change `record` made different in `env` (the
+        replica it was applied to), and its log note (RedisStore._applied)."""
+        op = record["op"]
+        if not self.gen:  # the env is new here (or was deleted meanwhile): a new generation
+            self.gen = secrets.token_hex(8)
+            self.ops += [(Op.META_SET, Meta.GEN, self.gen), (Op.META_SET, Meta.EID, env.eid)]
+            self.meta["new"] = "1"
+        if op in _BULK or (op == "set" and record.get("win") is None):
+            wins, note = set(env.jsons) | set(self.image), '"*"'
+        elif op == "window":
+            wins = {record["window"]["id"]}
+        elif op in _ONE_WIN:
+            wins = {record["win"]}
+        else:
+            wins = set()
+        for win in sorted(wins):
+            self._window_ops(win, env.jsons.get(win))
+        if op in _BULK or op in ("layout", "set"):
+            stored = {str(k): json.dumps(v) for k, v in env.reload.items()}
+            for win, text in stored.items():
+                if self.reload.get(win) != text:
+                    self.ops.append((Op.RELOAD_SET, win, text))
+            self.ops += [(Op.RELOAD_DEL, win, "") for win in self.reload if win not in stored]
+            self.reload = stored
+        meta = {Meta.NEXT_I: str(env.next_i)}
+        if op in ("experiment", "replace", "view") or Meta.EXTRA not in self.meta:
+            meta[Meta.EXTRA] = lenient_dumps(env.extra)
+        for field, value in meta.items():
+            if self.meta.get(field) != value:
+                self.ops.append((Op.META_SET, field, value))
+                self.meta[field] = value
+        if op not in _BULK and not (op == "set" and record.get("win") is None):
+            note = json.dumps(sorted(wins))
+        self.ops.append((Op.LOG, note, ""))
+
+    def _window_ops(self, win, window):
+        old = self.image.pop(win, None)
+        old_cols = old["cols"] if old else {}
+        if window is None:
+            if old is not None:
+                self.ops.append((Op.WIN_DEL, win, ""))
+        else:
+            cols = {}
+            skel = lenient_dumps(encode(window, "", old_cols, cols, self.ops))
+            if old is None or old["skel"] != skel:
+                self.ops.append((Op.WIN_SET, win, skel))
+            tokens = " ".join(c[0] for c in cols.values())
+            if old is None or tokens != " ".join(c[0] for c in old_cols.values()):
+                self.ops.append((Op.WIN_COLS, win, tokens))
+            self.image[win] = {"skel": skel, "cols": cols}
+        kept = {c[0] for c in self.image.get(win, {"cols": {}})["cols"].values()}
+        self.ops += [(Op.COL_DEL, c[0], "") for c in old_cols.values() if c[0] not in kept]
 
 
 def dtype_of(code):
@@ -50,6 +114,8 @@ def encode(value, path, old, cols, ops):
     if isinstance(value, dict):
         return {k: encode(v, f"{path}/{k}", old, cols, ops) for k, v in value.items()}
     if isinstance(value, list):
+        if set(map(type, value)) <= _SCALARS:
+            return value
         return [encode(v, f"{path}/{i}", old, cols, ops) for i, v in enumerate(value)]
     if not isinstance(value, Column):
         return value
@@ -88,5 +154,7 @@ def decode(value, path, data, known, cols):
             return column
         return {k: decode(v, f"{path}/{k}", data, known, cols) for k, v in value.items()}
     if isinstance(value, list):
+        if set(map(type, value)) <= _SCALARS:
+            return value
         return [decode(v, f"{path}/{i}", data, known, cols) for i, v in enumerate(value)]
     return value

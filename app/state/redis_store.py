@@ -8,7 +8,16 @@ scripts run on Redis Cluster, are listed in redis_keys.py; the scripts in redis_
 A change takes the env's lock (SET NX PX, so a crashed process blocks the env for at most
 LOCK_TTL), catches up in the same script, applies the change with the pane code, then one
 script checks the lock, APPENDs the new column bytes, rewrites the window JSON that
-changed, INCRs the seq and logs the change; the change is published; the lock is dropped.
+changed, INCRs the seq, logs the change, PUBLISHes its Socket.IO message (already
+encoded: backend.py `fanout`) and keeps or drops the lock.
+
+The lock is kept after a change while more writes of the env wait in this process (a
+lease): the next one then needs no catch-up (nobody else can have changed the env) and
+costs that one script, a single round trip. Another process that wants the lock leaves
+its token in v{T}:want; the holder drops the lock at its next change once it has held
+it for LEASE_TURN, and the waiter goes next. The last waiting write drops the lock, so
+an idle env is never locked: a lone write costs two round trips (lock and catch up,
+then commit and release).
 A read first asks Redis for the env's seq; when another process changed the env, the
 same script returns what changed: the windows the log names, with the column bytes past
 the length this process has (GETRANGE).
@@ -21,6 +30,7 @@ import contextlib
 import json
 import logging
 import secrets
+import threading
 import time
 
 import redis
@@ -37,13 +47,14 @@ from .redis_keys import (
     LIVENESS_KEY,
     RULES_KEY,
     VIEWS_KEY,
+    Hold,
     Key,
     Meta,
     Mode,
     Op,
 )
 from .redis_liveness import Liveness
-from .redis_replica import Replica, decode, dtype_of, encode
+from .redis_replica import Replica, decode, dtype_of
 from .replica import ReplicaStore, no_env
 
 log = logging.getLogger(__name__)
@@ -51,8 +62,13 @@ log = logging.getLogger(__name__)
 LOG_MAX = 1000
 LOCK_TTL_MS = 10_000
 LOCK_WAIT = 15.0
-_BULK = ("close", "replace")
-_ONE_WIN = ("update", "comment", "plot_layout", "pop_embeddings", "set")
+# While another process waits for an env's lock, the holder keeps it for at most this long
+# (its writes queued meanwhile go in one round trip each), then hands it over.
+LEASE_TURN = 0.01
+# A waiting writer is woken when the lock is dropped, and asks again this often at most
+# anyway (its v{T}:want mark lives WANT_TTL_MS; a dead holder is noticed every 0.2 s).
+WAIT_PAUSE_MAX = 0.02
+WANT_TTL_MS = 200
 
 
 def connect(url):
@@ -96,6 +112,7 @@ class RedisStore(Liveness, ReplicaStore):
             name: self.redis.register_script(getattr(redis_lua, name))
             for name in ("SYNC", "COMMIT", "RELEASE", "DELETE", "RELEASE_IF")
         }
+        self._writers_lock = threading.Lock()  # guards Replica.writers and env.replica
         self.owner = secrets.token_hex(8)
         self._start_liveness()
         super().__init__(Persistence(env_path), publish, undo_depth, caps)
@@ -153,8 +170,20 @@ class RedisStore(Liveness, ReplicaStore):
     def _replica(self, env):
         rep = getattr(env, "replica", None)
         if rep is None:
-            rep = env.replica = Replica(env.eid)
+            with self._writers_lock:  # also called before env.lock is taken (_writing)
+                rep = getattr(env, "replica", None)
+                if rep is None:
+                    rep = env.replica = Replica(env.eid)
         return rep
+
+    def _run(self, name, keys, args):
+        """Run script `name` (EVALSHA; loaded first if Redis does not know it): one
+        execute_command, without redis-py's Script wrapper (visible in the write path)."""
+        script = self._scripts[name]
+        try:
+            return self.redis.execute_command("EVALSHA", script.sha, len(keys), *keys, *args)
+        except redis.exceptions.NoScriptError:
+            return script(keys=keys, args=args)
 
     def _load(self, env):
         """Bring the replica up to date with Redis (caller holds env.lock)."""
@@ -165,12 +194,13 @@ class RedisStore(Liveness, ReplicaStore):
     def _sync(self, env, token):
         rep = self._replica(env)
         args = [token, LOCK_TTL_MS, env.seq if env.loaded else -1, rep.gen, rep.col_prefix]
+        args.append(WANT_TTL_MS)
         if env.loaded:
             for entry in rep.image.values():
                 for tok, _column, n, code in entry["cols"].values():
                     args += [tok, n * dtype_of(code).itemsize]
         try:
-            reply = self._scripts["SYNC"](keys=rep.keys, args=args)
+            reply = self._run("SYNC", rep.keys, args)
         except redis.RedisError:
             self._orphan(env, token)  # the lock may have been taken, the answer lost
             raise
@@ -222,32 +252,45 @@ class RedisStore(Liveness, ReplicaStore):
         """Forget the replica (it may differ from Redis): the next use reloads it."""
         rep = self._replica(env)
         env.loaded, rep.image, rep.gen = False, {}, ""
+        rep.token = None  # a lock we may still hold expires (LOCK_TTL) or was taken over
 
     # -- writing ----------------------------------------------------------------------
 
+    def _writers(self, rep, step):
+        with self._writers_lock:
+            rep.writers += step
+            return rep.writers
+
     @contextlib.contextmanager
     def _writing(self, env):
-        with env.lock:
-            rep = self._replica(env)
-            if rep.depth:
+        rep = self._replica(env)
+        # Counted before env.lock is taken: a write that ends while others wait for the
+        # env keeps the Redis lock for them (see the module docstring).
+        self._writers(rep, 1)
+        outer = False  # this call commits (not one nested in a write of this thread)
+        try:
+            with env.lock:
+                if not rep.depth:
+                    if rep.token is None:
+                        self._acquire(env)
+                    elif not env.loaded:
+                        self._sync(env, "")  # we hold the lock: a read brings it back
+                    rep.ops, rep.messages, outer = [], [], True
                 rep.depth += 1
                 try:
                     yield
                 finally:
                     rep.depth -= 1
-                return
-            self._acquire(env)
-            rep.depth = 1
-            try:
-                yield
-            finally:
-                rep.depth = 0
-                self._commit(env)
+                    if outer:
+                        self._commit(env, self._writers(rep, -1))
+        finally:
+            if not outer:
+                self._writers(rep, -1)
 
     def _acquire(self, env):
         rep = self._replica(env)
         token = f"{self.owner}:{secrets.token_hex(8)}"
-        deadline, pause = time.monotonic() + LOCK_WAIT, 0.0005
+        deadline, pause = time.monotonic() + LOCK_WAIT, 0.001
         next_check = time.monotonic() + 0.2
         while not self._sync(env, token):
             now = time.monotonic()
@@ -256,31 +299,51 @@ class RedisStore(Liveness, ReplicaStore):
             if now > next_check:
                 self._take_over_if_dead(env)
                 next_check = now + 0.2
-            time.sleep(pause)
-            pause = min(pause * 2, 0.02)
-        rep.token, rep.ops, rep.messages = token, [], []
+            # Woken as soon as the holder drops the lock (v{T}:go), else after `pause`.
+            try:
+                self.redis.blpop([rep.keys[Key.GO]], timeout=pause)
+            except redis.ResponseError:  # Redis before 6.0: whole seconds only
+                time.sleep(pause)
+            pause = min(pause * 2, WAIT_PAUSE_MAX)
+        rep.token, rep.since = token, time.monotonic()
 
-    def _commit(self, env):
-        """Store the queued changes in one script, publish them, then drop the lock."""
+    def _commit(self, env, waiting=0):
+        """Store, number and publish the queued changes in one script; keep the lock for
+        the `waiting` writes of this process, or drop it."""
         rep = self._replica(env)
         token, ops, messages = rep.token, rep.ops, rep.messages
         rep.token, rep.ops, rep.messages = None, [], []
         if token is None:
             return
+        if not waiting:
+            hold = Hold.RELEASE
+        elif time.monotonic() - rep.since < LEASE_TURN:
+            hold = Hold.KEEP_ANYWAY
+        else:
+            hold = Hold.KEEP
+        # `fanout` (backend.py): the messages are encoded now and PUBLISHed by COMMIT.
+        # Without it (no Socket.IO on this Redis: tests, tools) they go out after COMMIT,
+        # still under the lock, so that processes publish in seq order.
+        holding, channel = self.fanout or (None, "")
+        late = holding is None and bool(messages) and hold != Hold.KEEP_ANYWAY
+        if late:
+            hold = Hold.KEEP_ANYWAY
+        box = None
         try:
-            if ops:
-                args = [token, env.seq - sum(op[0] == Op.LOG for op in ops), rep.col_prefix]
-                args += [LOG_MAX, "0"]
-                for op in ops:
-                    args += op
-                self._scripts["COMMIT"](keys=rep.keys, args=args)
-                if rep.meta.pop("new", None):
-                    self.redis.zadd(ENVS_KEY, {env.eid: time.time()}, nx=True)
-            # Published before the lock is dropped: every process's changes of the env
-            # leave in seq order.
-            for event, payload in messages:
-                self.publish(env.eid, event, payload)
-            self._scripts["RELEASE"](keys=rep.keys, args=[token])
+            wire = ()
+            if messages and holding is not None:
+                with holding() as box:
+                    for event, payload in messages:
+                        self.publish(env.eid, event, payload)
+                wire = box.wire
+            logged = sum(op[0] == Op.LOG for op in ops)
+            args = [token, env.seq - logged, rep.col_prefix, LOG_MAX, hold, LOCK_TTL_MS]
+            args += [channel, len(wire), *wire]
+            for op in ops:
+                args += op
+            kept = self._run("COMMIT", rep.keys, args)[1]
+            if rep.meta.pop("new", None):
+                self.redis.zadd(ENVS_KEY, {env.eid: time.time()}, nx=True)
         except redis.RedisError as exc:
             # The replica may differ from Redis (the commit may or may not have run): the
             # next use reloads it; the lock, if still ours, is dropped once Redis answers.
@@ -290,6 +353,27 @@ class RedisStore(Liveness, ReplicaStore):
             if isinstance(exc, UNREACHABLE):
                 raise unreachable(exc, UNKNOWN_OUTCOME) from None
             raise storage_error(f"Redis refused the change ({exc})") from None
+        except Exception:  # not stored (a message could not be encoded): unlock, forget
+            self._invalidate(env)
+            self._release(env, token)
+            raise
+        # Delivered here before env.lock is released: this process's connections get
+        # the env's changes in seq order (the other processes get them from COMMIT).
+        if box is not None:
+            box.deliver()
+        else:
+            for event, payload in messages:
+                self.publish(env.eid, event, payload)
+        if late:
+            self._release(env, token)
+        elif kept:
+            rep.token = token
+
+    def _release(self, env, token):
+        try:
+            self._run("RELEASE", self._replica(env).keys, [token])
+        except redis.RedisError as exc:  # the lock expires by itself (LOCK_TTL)
+            log.error("env %s: could not drop the lock: %s", env.eid, exc)
 
     def _journal(self, env, record):
         return None
@@ -302,57 +386,7 @@ class RedisStore(Liveness, ReplicaStore):
 
     def _applied(self, env, record):
         """Queue what the change made different in the stored form (and its log note)."""
-        rep = self._replica(env)
-        op = record["op"]
-        if not rep.gen:  # the env is new here (or was deleted meanwhile): a new generation
-            rep.gen = secrets.token_hex(8)
-            rep.ops += [(Op.META_SET, Meta.GEN, rep.gen), (Op.META_SET, Meta.EID, env.eid)]
-            rep.meta["new"] = "1"
-        if op in _BULK or (op == "set" and record.get("win") is None):
-            wins, note = set(env.jsons) | set(rep.image), '"*"'
-        elif op == "window":
-            wins = {record["window"]["id"]}
-        elif op in _ONE_WIN:
-            wins = {record["win"]}
-        else:
-            wins = set()
-        for win in sorted(wins):
-            self._window_ops(rep, win, env.jsons.get(win))
-        if op in _BULK or op in ("layout", "set"):
-            stored = {str(k): json.dumps(v) for k, v in env.reload.items()}
-            for win, text in stored.items():
-                if rep.reload.get(win) != text:
-                    rep.ops.append((Op.RELOAD_SET, win, text))
-            rep.ops += [(Op.RELOAD_DEL, win, "") for win in rep.reload if win not in stored]
-            rep.reload = stored
-        meta = {Meta.NEXT_I: str(env.next_i)}
-        if op in ("experiment", "replace", "view") or Meta.EXTRA not in rep.meta:
-            meta[Meta.EXTRA] = lenient_dumps(env.extra)
-        for field, value in meta.items():
-            if rep.meta.get(field) != value:
-                rep.ops.append((Op.META_SET, field, value))
-                rep.meta[field] = value
-        if op not in _BULK and not (op == "set" and record.get("win") is None):
-            note = json.dumps(sorted(wins))
-        rep.ops.append((Op.LOG, note, ""))
-
-    def _window_ops(self, rep, win, window):
-        old = rep.image.pop(win, None)
-        old_cols = old["cols"] if old else {}
-        if window is None:
-            if old is not None:
-                rep.ops.append((Op.WIN_DEL, win, ""))
-        else:
-            cols = {}
-            skel = lenient_dumps(encode(window, "", old_cols, cols, rep.ops))
-            if old is None or old["skel"] != skel:
-                rep.ops.append((Op.WIN_SET, win, skel))
-            tokens = " ".join(c[0] for c in cols.values())
-            if old is None or tokens != " ".join(c[0] for c in old_cols.values()):
-                rep.ops.append((Op.WIN_COLS, win, tokens))
-            rep.image[win] = {"skel": skel, "cols": cols}
-        kept = {c[0] for c in rep.image.get(win, {"cols": {}})["cols"].values()}
-        rep.ops += [(Op.COL_DEL, c[0], "") for c in old_cols.values() if c[0] not in kept]
+        self._replica(env).queue_change(env, record)
 
     # -- undo, delete, views ----------------------------------------------------------
 
@@ -367,7 +401,7 @@ class RedisStore(Liveness, ReplicaStore):
         rep = self._replica(env)
         if rep.token is None:
             return
-        self._scripts["DELETE"](keys=rep.keys, args=[rep.token, rep.col_prefix])
+        self._run("DELETE", rep.keys, [rep.token, rep.col_prefix])
         self.redis.zrem(ENVS_KEY, env.eid)
         rep.token, rep.ops, rep.messages = None, [], []
         self._invalidate(env)

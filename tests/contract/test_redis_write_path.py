@@ -1,0 +1,195 @@
+"""RedisStore's write path: one script per queued write, turns between processes, and
+changes published by the script that stores them (app/state/redis_store.py docstring).
+
+These run on a real redis-server and on the three-node Redis Cluster of the contract
+suite; what every backend must do is in the other files of this folder.
+"""
+
+import json
+import threading
+import time
+
+import pytest
+import redis
+
+from app.common import VisdomError
+from app.sockets.fanout import OrderedRedisManager, channel
+from app.state.redis_keys import Key
+
+from .conftest import RedisBackend, RedisClusterBackend
+
+
+@pytest.fixture(params=[RedisBackend, RedisClusterBackend], ids=["redis", "redis-cluster"])
+def backend(request, tmp_path):
+    instance = request.param(request, tmp_path)
+    yield instance
+    instance.close()
+
+
+class RecordingManager(OrderedRedisManager):
+    """The real fan-out manager, with this process's deliveries recorded (no Socket.IO
+    server behind it in these tests)."""
+
+    def __init__(self, url):
+        super().__init__(url, channel(url, "socketio"))
+        self.delivered = []
+
+    def _deliver(self, message):
+        self.delivered.append(message["data"][0]["seq"])
+
+
+def with_fanout(store, url):
+    """Wire `store` as app.sockets.init_app does: publish emits through the manager."""
+    manager = RecordingManager(url)
+    store.publish = lambda eid, event, payload: manager.emit(event, payload, to=f"env:{eid}")
+    store.fanout = (manager.holding, manager.channel)
+    return manager
+
+
+def line(store, eid="w", win="line"):
+    trace = {"x": [0], "y": [0.0], "name": "1", "type": "scatter"}
+    store.put_window(eid, {"win": win, "data": [trace], "opts": {}})
+
+
+def append(store, x, eid="w", win="line"):
+    y = float("nan") if x % 7 == 0 else x + 0.5
+    trace = {"x": [x], "y": [y], "name": "1", "type": "scatter"}
+    store.update_window(eid, {"win": win, "name": "1", "append": True, "data": [trace]})
+
+
+def stored_x(store, eid="w", win="line"):
+    return list(store.window(eid, win)["content"]["data"][0]["x"])
+
+
+def in_threads(n, target):
+    errors = []
+
+    def run(k):
+        try:
+            target(k)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors, errors[:3]
+
+
+def script_runs(url):
+    with redis.Redis.from_url(url) as client:
+        info = client.info("commandstats")
+    return info.get("cmdstat_evalsha", {}).get("calls", 0)
+
+
+def test_queued_writes_of_one_process_cost_one_script_each(backend):
+    store = backend.open_store()
+    line(store)
+    per, threads = 40, 8
+    before = script_runs(backend.url) if backend.name == "redis" else None
+
+    def writer(k):
+        for i in range(per):
+            append(store, 1 + k * per + i)
+
+    in_threads(threads, writer)
+    writes = per * threads
+    if before is not None:
+        runs = script_runs(backend.url) - before
+        # Locking, catching up, committing and releasing took three scripts per write
+        # (plus a PUBLISH); while writes queue in one process it is one script each.
+        assert runs < 1.5 * writes, (runs, writes)
+    rep = store._replica(store._find("w"))
+    # The last write dropped the lock: an idle env is never locked.
+    assert store.redis.get(rep.keys[Key.LOCK]) is None
+    assert rep.token is None
+    other = backend.open_store()
+    assert sorted(stored_x(other)) == list(range(writes + 1))
+
+
+def test_two_processes_writing_one_env_take_turns(backend):
+    a, b = backend.open_store(), backend.open_store()
+    line(a)
+    stop = time.monotonic() + 1.5
+    done = {"a": [], "b": []}
+    slowest = []
+
+    def writer(k):
+        store, name = (a, "a") if k % 2 == 0 else (b, "b")
+        x = 1 + k * 100_000
+        while time.monotonic() < stop:
+            t0 = time.monotonic()
+            append(store, x)
+            slowest.append(time.monotonic() - t0)
+            done[name].append(x)
+            x += 1
+
+    in_threads(6, writer)
+    total = len(done["a"]) + len(done["b"])
+    # Neither process waits for the other to run out of writes: each gets turns.
+    assert len(done["a"]) > total * 0.15 and len(done["b"]) > total * 0.15, {
+        k: len(v) for k, v in done.items()
+    }
+    assert max(slowest) < 1.0, max(slowest)
+    want = sorted([0, *done["a"], *done["b"]])
+    assert sorted(stored_x(a)) == want
+    assert sorted(stored_x(b)) == want
+    assert sorted(stored_x(backend.open_store())) == want
+
+
+def test_changes_leave_from_the_storing_script_in_seq_order(backend):
+    a, b = backend.open_store(), backend.open_store()
+    # On the cluster: one node (PUBLISH reaches the subscribers of every node).
+    sub_client = redis.Redis.from_url(backend.url)
+    managers = [with_fanout(a, backend.url), with_fanout(b, backend.url)]
+    pubsub = sub_client.pubsub(ignore_subscribe_messages=True)
+    pubsub.subscribe(managers[0].channel)
+    line(a)
+
+    def writer(k):
+        store = a if k % 2 == 0 else b
+        for i in range(30):
+            append(store, 1 + k * 1000 + i)
+
+    in_threads(6, writer)
+    seqs, deadline = [], time.monotonic() + 10
+    while len(seqs) < 181 and time.monotonic() < deadline:
+        item = pubsub.get_message(timeout=0.5)
+        if item and item["type"] == "message":
+            seqs.append(json.loads(item["data"])["data"][0]["seq"])
+    pubsub.close()
+    sub_client.close()
+    # One stream, numbered in the same atomic step: Redis carries them 1, 2, 3, ...
+    assert seqs == list(range(1, 182))
+    for manager in managers:  # each process's own connections: its changes, in order
+        assert manager.delivered == sorted(manager.delivered)
+    assert sorted(managers[0].delivered + managers[1].delivered) == list(range(1, 182))
+
+
+def test_a_change_redis_refuses_is_not_published_and_later_writes_go_on(backend):
+    store = backend.open_store()
+    manager = with_fanout(store, backend.url)
+    line(store)
+    append(store, 1)
+    rep = store._replica(store._find("w"))
+    publish = store.publish
+
+    def steal_the_lock(eid, event, payload):
+        # Another process takes the lock between this write's catch-up and its commit
+        # (as after a take-over): COMMIT must refuse, and nothing may be announced.
+        store.redis.set(rep.keys[Key.LOCK], "someone:else", px=300)
+        publish(eid, event, payload)
+
+    store.publish = steal_the_lock
+    with pytest.raises(VisdomError) as err:
+        append(store, 2)
+    assert err.value.status == 503
+    store.publish = publish
+    assert manager.delivered == [1, 2]  # the window and the first append; not seq 3
+    time.sleep(0.35)  # the other "process" lets its lock expire
+    append(store, 3)
+    assert manager.delivered == [1, 2, 3]
+    assert stored_x(backend.open_store()) == [0, 1, 3]
+    assert stored_x(store) == [0, 1, 3]
