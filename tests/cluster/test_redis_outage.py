@@ -174,16 +174,18 @@ def test_a_commit_whose_answer_is_lost_answers_503_and_leaves_no_lock(store, tmp
         body = {"win": "w", "name": "t", "append": True}
         trace = {"x": [0], "y": [0.0], "name": "t", "type": "scatter", "mode": "lines"}
         ours.put_window("lost", {"win": "w", "data": [trace], "opts": {}})
-        commit = ours._scripts["COMMIT"]
+        run = ours._run
 
-        def commit_then_break(*args, **kwargs):
-            commit(*args, **kwargs)
-            raise redis.ConnectionError("Connection reset by peer (after the script ran)")
+        def commit_then_break(name, keys, args):
+            answer = run(name, keys, args)
+            if name == "COMMIT":
+                raise redis.ConnectionError("Connection reset by peer (after the script ran)")
+            return answer
 
-        ours._scripts["COMMIT"] = commit_then_break
+        ours._run = commit_then_break
         with pytest.raises(VisdomError) as refused:
             ours.update_window("lost", dict(body, data=[{"x": [1], "y": [0.5], "name": "t"}]))
-        ours._scripts["COMMIT"] = commit
+        ours._run = run
         assert refused.value.status == 503
         assert "Redis" in refused.value.message and "may or may not" in refused.value.message
 
