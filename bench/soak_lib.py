@@ -93,6 +93,7 @@ def snapshot(key, win):
     except Exception:
         xs = None
     log.write(f"S {key} {t0:.4f} {time.time():.4f} {xs or '-'}\n")
+    return xs is not None
 
 
 def line(y, x, win, update="append"):
@@ -111,22 +112,22 @@ def media_write(seq):
         call("txt", win, seq, vis.text, html)
 
 
-epoch, i, flushed = 0, 0, time.time()
+epoch, i, flushed, pending = 0, 0, time.time(), []
 while (count and i < count) or (not count and time.time() < deadline):
     if reset_every and not count:
         now_epoch = int((time.time() - start) // reset_every)
         if now_epoch != epoch:
             # Replace the window by one point so that the stored data stays bounded (a
             # growing store would hide a leak in the server's memory figures).
-            # First read what the window holds, so that the points of the epoch that ends
-            # are checked against the store too.
             epoch = now_epoch
-            if own != "-":
-                snapshot("own", own)
-                call("reset_own", own, -1.0, line, 0.0, -1.0, update=None)
-            if wid == 0:
-                snapshot("shared", shared)
-                call("reset_shared", shared, -1.0, line, 0.0, -1.0, update=None)
+            pending = (["own"] if own != "-" else []) + (["shared"] if wid == 0 else [])
+    for key in list(pending):
+        # First read what the window holds, so that the points of the epoch that ends are
+        # checked against the store too; while the read fails (Redis down), keep the epoch.
+        win = own if key == "own" else shared
+        if snapshot(key, win):
+            call("reset_" + key, win, -1.0, line, 0.0, -1.0, update=None)
+            pending.remove(key)
     if own != "-":
         call("own", own, float(i), line, float(i % 97), float(i))
     call("shared", shared, float(wid * 1_000_000_000 + i), line, float(i % 89),
@@ -235,6 +236,8 @@ class Writers:
                     if len(parts) != 6:
                         continue  # a line cut short by a kill
                     key, x, t0, t1, ok, status = parts
+                    # Interned: a 30-minute run on a quiet machine logs over a million calls.
+                    key, status = sys.intern(key), sys.intern(status)
                     calls.append((key, float(x), float(t0), float(t1), ok == "1", status))
             out.append((plan, calls, samples, snaps))
         return out
@@ -247,12 +250,15 @@ def line_integrity(records, stored):
     whose call started after reset k-1 answered and answered before the read that
     preceded reset k began (the snapshot); the last epoch is checked against `stored`
     ({win: set of x} read after the writers stopped). A point in flight across a reset
-    (only possible in the shared window) or in an epoch whose read failed is not checked.
+    (only possible in the shared window) is not checked. A writer whose read fails
+    (Redis down) reads again before it resets, so every epoch is checked.
     """
     epochs = defaultdict(list)  # win -> [(lo, hi, xs)]
     for plan, calls, _samples, snaps in records:
         resets = {k: sorted(c[3] for c in calls if c[0] == f"reset_{k}") for k in ("own", "shared")}
         for key, t0, _t1, xs in snaps:
+            if xs is None:
+                continue  # a failed read: the writer reads again before it resets
             later = [t for t in resets[key] if t > t0]  # the reset that followed this read
             epochs[plan[key]].append((t0, later[0] if later else float("inf"), xs))
     bounds = {}
@@ -447,14 +453,17 @@ class HeapSampler:
 
 
 class HealthSampler:
-    """RSS, open fds and threads of a process and its children (gunicorn master + worker)."""
+    """RSS, open fds and threads of a process and its children (gunicorn master + worker),
+    and how many of those fds are connections to Redis (`redis_port`; its pool's size
+    changes when Redis dies and comes back, which is not a leak)."""
 
-    def __init__(self, pid):
+    def __init__(self, pid, redis_port=None):
         self.root = psutil.Process(pid)
-        self.samples = []  # (t, rss MB, fds, threads, processes)
+        self.redis_port = redis_port
+        self.samples = []  # (t, rss MB, fds, threads, processes, connections to Redis)
 
     def sample(self):
-        rss = fds = threads = 0
+        rss = fds = threads = to_redis = 0
         procs = [self.root] + self.root.children(recursive=True)
         for proc in procs:
             try:
@@ -462,9 +471,12 @@ class HealthSampler:
                     rss += proc.memory_info().rss
                     fds += proc.num_fds()
                     threads += proc.num_threads()
+                if self.redis_port:
+                    conns = proc.net_connections(kind="tcp")
+                    to_redis += sum(1 for c in conns if c.raddr and c.raddr[1] == self.redis_port)
             except psutil.Error:
                 continue
-        self.samples.append((time.time(), rss / 1e6, fds, threads, len(procs)))
+        self.samples.append((time.time(), rss / 1e6, fds, threads, len(procs), to_redis))
 
 
 def nearest(samples, t):
