@@ -154,6 +154,12 @@ def print_differing(differing, settle_s):
         print(f"    page {n}: {len(rows)} windows differ ({shown})")
 
 
+def first_error(log):
+    """The exception line of the first traceback in a server log (or "")."""
+    lines = log.split("Traceback", 1)[1].splitlines()[1:] if "Traceback" in log else []
+    return next((line[:120] for line in lines if line and not line[0].isspace()), "")
+
+
 def error_summary(records):
     """(calls, errors, Counter of error statuses, a few error samples)."""
     calls = errors = 0
@@ -328,7 +334,8 @@ def scenario_mixed(server, browser, args, tmp, redis_cluster=None):
         f"(answered with an error, stored anyway)"
     )
     print(f"  windows in the store:               {len(windows):8d}")
-    print(f"  tracebacks in the server log:       {server.output(None).count('Traceback'):8d}")
+    log = server.output(None)
+    print(f"  tracebacks in the server log:       {log.count('Traceback'):8d}  {first_error(log)}")
     print_differing(differing, args.settle)
     print(f"  page errors:                        {len(page_errors):8d}")
     for page in pages:
