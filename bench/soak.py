@@ -44,6 +44,7 @@ as in production) on a free port with a temporary env path.
 import argparse
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -154,10 +155,14 @@ def print_differing(differing, settle_s):
         print(f"    page {n}: {len(rows)} windows differ ({shown})")
 
 
-def first_error(log):
-    """The exception line of the first traceback in a server log (or "")."""
-    lines = log.split("Traceback", 1)[1].splitlines()[1:] if "Traceback" in log else []
-    return next((line[:120] for line in lines if line and not line[0].isspace()), "")
+def traceback_errors(log):
+    """The exception lines most frequent in a server log's tracebacks (or "")."""
+    found = Counter(
+        line.split(":", 1)[0]
+        for line in log.splitlines()
+        if line[:1].isalpha() and re.match(r"[\w.]+(Error|Exception)\b", line)
+    )
+    return "; ".join(f"{name} x{n}" for name, n in found.most_common(2))
 
 
 def error_summary(records):
@@ -335,7 +340,9 @@ def scenario_mixed(server, browser, args, tmp, redis_cluster=None):
     )
     print(f"  windows in the store:               {len(windows):8d}")
     log = server.output(None)
-    print(f"  tracebacks in the server log:       {log.count('Traceback'):8d}  {first_error(log)}")
+    print(
+        f"  tracebacks in the server log:       {log.count('Traceback'):8d}  {traceback_errors(log)}"
+    )
     print_differing(differing, args.settle)
     print(f"  page errors:                        {len(page_errors):8d}")
     for page in pages:
