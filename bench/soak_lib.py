@@ -1,13 +1,14 @@
 """The parts of bench/soak.py: writer processes, their logs, page checks, health samples.
 
-A writer process appends with a real client (upstream visdom 0.2.4 or visdom_client) and
-writes one line per call to its log file: `key x t0 t1 ok status`, where `key` names what
-was written (own / shared line point, img / txt content, reset_own / reset_shared), `x`
-the point's x (or the content's sequence number), t0/t1 the wall-clock start and end of
-the call, ok 1 when the call was acknowledged (the client answered the window id), and
-status the last HTTP status the call saw (or the exception's name: neither client tells
-it otherwise, and upstream's swallows errors). Before each reset it reads the window
-(/win_data) and writes `S key t0 t1 xs` (xs comma-separated, "-" when the read failed).
+A writer process (bench/soak_writer.py) appends with a real client (upstream visdom
+0.2.4 or visdom_client) and writes one line per call to its log file: `key x t0 t1 ok
+status`, where `key` names what was written (own / shared line point, img / txt content,
+reset_own / reset_shared), `x` the point's x (or the content's sequence number), t0/t1 the
+wall-clock start and end of the call, ok 1 when the call was acknowledged (the client
+answered the window id), and status the last HTTP status the call saw (or the exception's
+name: neither client tells it otherwise, and upstream's swallows errors). Before each
+reset it reads the window (/win_data) and writes `S key t0 t1 xs` (xs comma-separated,
+"-" when the read failed).
 """
 
 import os
@@ -22,124 +23,7 @@ import psutil
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# One writer process. argv: kind port eid own shared media wid count log reset_every seed
-#   own/shared/media: window ids or "-"; media is "img:<win>" or "txt:<win>".
-# It prints "ready", waits for "go <start> <deadline>" on stdin, writes, and exits.
-WRITER = r"""
-import os, sys, time
-import numpy as np
-import requests
-
-(kind, port, eid, own, shared, media, wid, count, log_path, reset_every,
- media_every) = sys.argv[1:12]
-port, wid, count = int(port), int(wid), int(count)
-reset_every, media_every = float(reset_every), int(media_every)
-
-# Record the status of every HTTP answer: upstream's client returns the error page's text
-# (or False) and ours raises, and neither says which status it was. Upstream sends with no
-# timeout: a hang longer than 60 s is one anyway, and the writer must move on.
-last = {}
-_send = requests.sessions.Session.send
-def send(self, request, **kw):
-    if kw.get("timeout") is None:
-        kw["timeout"] = 60
-    try:
-        response = _send(self, request, **kw)
-    except Exception as exc:
-        last["status"] = type(exc).__name__
-        raise
-    last["status"] = response.status_code
-    return response
-requests.sessions.Session.send = send
-
-if kind == "upstream":
-    from visdom import Visdom
-else:
-    from visdom_client import Visdom
-vis = Visdom(server="http://127.0.0.1", port=port, env=eid, use_incoming_socket=False)
-rng = np.random.default_rng(wid)
-log = open(log_path, "w", encoding="utf-8")
-samples = 0
-print("ready", flush=True)
-sys.stdout = open(os.devnull, "w")  # nobody reads the pipe any more
-_go, start, deadline = sys.stdin.readline().split()
-start, deadline = float(start), float(deadline)
-
-
-def call(key, win, x, fn, *args, **kw):
-    global samples
-    last.pop("status", None)
-    t0 = time.time()
-    try:
-        answer = fn(*args, win=win, **kw)
-    except Exception as exc:  # our client raises on a refused request
-        answer = repr(exc)
-    t1 = time.time()
-    ok = answer == win
-    if not ok and samples < 3:
-        samples += 1
-        log.write("# " + str(answer)[:200].replace("\n", " ") + "\n")
-    log.write(f"{key} {x!r} {t0:.4f} {t1:.4f} {int(ok)} {last.get('status', '-')}\n")
-    return t1
-
-
-def snapshot(key, win):
-    t0 = time.time()
-    try:
-        answer = requests.post(f"http://127.0.0.1:{port}/win_data",
-                               json={"eid": eid, "win": win}, timeout=30)
-        answer.raise_for_status()
-        xs = ",".join(repr(float(x)) for x in answer.json()["content"]["data"][0]["x"])
-    except Exception:
-        xs = None
-    log.write(f"S {key} {t0:.4f} {time.time():.4f} {xs or '-'}\n")
-    return xs is not None
-
-
-def line(y, x, win, update="append"):
-    return vis.line(Y=np.array([y]), X=np.array([x]), win=win, update=update)
-
-
-def media_write(seq):
-    mode, win = media.split(":", 1)
-    if mode == "img":
-        # A 28x28 digit-like image most of the time, a 3x224x224 photo-sized one now and then.
-        big = seq % 30 == 29
-        arr = rng.random((3, 224, 224)) if big else rng.random((28, 28))
-        call("img", win, seq, vis.image, arr, opts={"caption": f"{wid}:{seq}"})
-    else:
-        html = f"<b>{win}</b> seq <i>{seq}</i> · ünïcode ∞ — {'x' * (seq % 50)}"
-        call("txt", win, seq, vis.text, html)
-
-
-epoch, i, flushed, pending = 0, 0, time.time(), []
-while (count and i < count) or (not count and time.time() < deadline):
-    if reset_every and not count:
-        now_epoch = int((time.time() - start) // reset_every)
-        if now_epoch != epoch:
-            # Replace the window by one point so that the stored data stays bounded (a
-            # growing store would hide a leak in the server's memory figures).
-            epoch = now_epoch
-            pending = (["own"] if own != "-" else []) + (["shared"] if wid == 0 else [])
-    for key in list(pending):
-        # First read what the window holds, so that the points of the epoch that ends are
-        # checked against the store too; while the read fails (Redis down), keep the epoch.
-        win = own if key == "own" else shared
-        if snapshot(key, win):
-            call("reset_" + key, win, -1.0, line, 0.0, -1.0, update=None)
-            pending.remove(key)
-    if own != "-":
-        call("own", own, float(i), line, float(i % 97), float(i))
-    call("shared", shared, float(wid * 1_000_000_000 + i), line, float(i % 89),
-         float(wid * 1_000_000_000 + i))
-    if media != "-" and i % media_every == 0:
-        media_write(i // media_every)
-    i += 1
-    if time.time() - flushed > 1:
-        log.flush()
-        flushed = time.time()
-log.close()
-"""
+WRITER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "soak_writer.py")
 
 
 def upstream_python():
@@ -163,7 +47,7 @@ class Writers:
             python = upstream_python() if plan["kind"] == "upstream" else sys.executable
             log = os.path.join(folder, f"writer{wid}.log")
             err = open(os.path.join(folder, f"writer{wid}.err"), "w")  # noqa: SIM115
-            args = [python, "-c", WRITER, plan["kind"], str(port), eid, plan["own"]]
+            args = [python, WRITER, plan["kind"], str(port), eid, plan["own"]]
             args += [plan["shared"], plan.get("media", "-"), str(wid), str(plan["count"]), log]
             args += [str(reset_every), str(media_every)]
             proc = subprocess.Popen(
@@ -430,23 +314,45 @@ def settle_all(pages, windows, timeout):
     return differing
 
 
-class HeapSampler:
-    """The JS heap each page keeps, in MB: a full GC, then Runtime.getHeapUsage (CDP).
+# Chromium flags for HeapSampler: gc() in the page and a performance.memory that is exact.
+HEAP_ARGS = ["--js-flags=--expose-gc", "--enable-precise-memory-info"]
 
-    Without the GC the figure saws up and down with garbage not yet collected.
+# Every `ms`: a full GC, then the JS heap the page keeps, [wall-clock ms, MB].
+HEAP_TIMER = """(ms) => {
+  const samples = window.__soakHeap = [];
+  const take = () => { gc(); samples.push([Date.now(), performance.memory.usedJSHeapSize / 1e6]); };
+  take();
+  window.__soakHeapTimer = setInterval(take, ms);
+}"""
+
+
+class HeapSampler:
+    """The JS heap each page keeps, in MB, sampled by a timer in the page itself.
+
+    A full GC first, or the figure saws up and down with garbage not yet collected. Not
+    through CDP from here: a page busy drawing on a busy machine answers each command
+    seconds late, so five pages took ~40 s per round. Needs the HEAP_ARGS flags.
     """
 
-    def __init__(self, pages):
-        self.sessions = [page.context.new_cdp_session(page) for page in pages]
-        self.samples = []  # (t, [MB per page])
+    def __init__(self, pages, every):
+        self.pages = pages
+        for page in pages:
+            page.evaluate(HEAP_TIMER, int(every * 1000))
+        self.samples = None  # per page: [(t, MB)]
 
-    def sample(self):
-        sizes = []
-        for cdp in self.sessions:
-            cdp.send("HeapProfiler.collectGarbage")
-            sizes.append(cdp.send("Runtime.getHeapUsage")["usedSize"] / 1e6)
-        self.samples.append((time.time(), sizes))
-        return sizes
+    def collect(self, until):
+        """Stop the timers and read the samples taken up to `until` (wall clock)."""
+        self.samples = []
+        for page in self.pages:
+            rows = page.evaluate(
+                "() => { clearInterval(window.__soakHeapTimer); return window.__soakHeap; }"
+            )
+            self.samples.append([(t / 1000, mb) for t, mb in rows if t / 1000 <= until])
+        return self.samples
+
+    def at(self, t):
+        """Per page, the sample nearest to time t (MB, or None when it has none)."""
+        return [nearest(rows, t)[1] if rows else None for rows in self.samples]
 
 
 # ---- the server process ----------------------------------------------------------------
