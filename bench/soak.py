@@ -1,14 +1,37 @@
-"""Soak: many writer processes and live browser pages on the same envs, then two figures.
+"""Soak: many writer processes and live browser pages on the same envs, then figures.
 
-    .venv/bin/python bench/soak.py                # 60 s, as `make bench` runs it
-    .venv/bin/python bench/soak.py --seconds 10   # shorter
+    .venv/bin/python bench/soak.py                      # 60 s, as `make bench` runs it
+    .venv/bin/python bench/soak.py --seconds 1800       # the 30-minute soak
+    .venv/bin/python bench/soak.py --store redis --kill-redis-every 60 --seconds 300
 
 Scenario 1: 20 writer processes (half the upstream visdom 0.2.4 client from
 .venv-upstream or $VISDOM_UPSTREAM_PYTHON, half our visdom_client) append single points
-for --seconds, each to its own window and to one shared window, while 5 headless Chromium
-pages show the env. It prints appends/s, errors, acknowledged points missing from the
-store (/win_data), and the pages whose drawn data (the plotly graph div's `.data`) still
-differs from the store once the writers stopped and the pages had time to settle.
+for --seconds, each to its own line window and to one shared one; every 20th round a
+quarter of them (both clients) also send an image (28x28, and 3x224x224 every 30th) and
+another quarter a text window (unicode), while 5 headless Chromium pages show the env. Every
+--reset-every seconds each writer replaces its line window by one point (writer 0 also
+the shared one), so that the stored data stays bounded and the server's memory can show
+a leak. It prints:
+
+- appends/s (and per quarter of the run: a slowdown is a leak too), errors by status;
+- the server process tree (psutil) sampled every --sample-every s: RSS, open fds and
+  threads at the start, after warm-up (min(10% of the run, 60 s)), at each quarter and at
+  the end; RSS growth after warm-up (goal <= 10%), fd and thread growth (goal 0, within a
+  tolerance of 5 fds and 2 threads: connections and requests in flight at the sample),
+  also the last quarter's median against the second's (the pages' idle keep-alive
+  connections close 75 s after they load, once), and on Redis how many fds go to Redis;
+- each page's JS heap at the same marks (a timer in the page: gc(), then
+  performance.memory: what the page keeps, not the garbage not yet collected);
+- acknowledged points (and image/text writes) missing from the store (/win_data), and
+  writes answered with an error that are stored anyway ("committed but answer lost");
+- the pages that differ from the store once the writers stopped: the set of window ids,
+  and each window's drawn trace, image (src and caption) or text.
+
+--store redis runs the server on redis-server (AOF, appendfsync always, a temporary
+folder; scripts/cluster.py starts both); --kill-redis-every N SIGKILLs redis-server every
+N s and starts it again on the same port and folder after --outage s. Per outage it
+prints the answers by status while Redis was down, the slowest answer, and the time from
+Redis answering PING again to the first acknowledged append (and to every writer's).
 
 Scenario 2: 10 writers x 300 appends into ONE window with 5 pages open on it; it prints
 the time from the last acknowledged write until each page's drawn trace equals the
@@ -21,77 +44,27 @@ as in production) on a free port with a temporary env path.
 import argparse
 import json
 import os
-import subprocess
+import re
+import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 
 import requests
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)  # run as a script from anywhere
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+
+import soak_lib as lib  # noqa: E402
+from cluster import Cluster  # noqa: E402
 
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.support.server import ServerProcess  # noqa: E402
 
 ENV, BURST_ENV, SHARED, BURST = "soak", "soak_burst", "shared", "burst"
-
-# One writer process. argv: kind port eid own_win shared_win wid count
-# It prints "ready", waits for "go <deadline>" on stdin, appends, and prints one JSON line.
-WRITER = r"""
-import json, sys, time
-import numpy as np
-kind, port, eid, own, shared = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
-wid, count = int(sys.argv[6]), int(sys.argv[7])
-if kind == "upstream":
-    from visdom import Visdom
-else:
-    from visdom_client import Visdom
-vis = Visdom(server="http://127.0.0.1", port=port, env=eid, use_incoming_socket=False)
-print("ready", flush=True)
-deadline = float(sys.stdin.readline().split()[1])
-acked = {"own": [], "shared": []}
-errors, samples, appends, last_ack = 0, [], 0, 0.0
-started = time.time()
-i = 0
-while (count and i < count) or (not count and time.time() < deadline):
-    targets = [("own", own, float(i))] if own != "-" else []
-    targets.append(("shared", shared, float(wid * 1_000_000 + i)))
-    for key, win, x in targets:
-        appends += 1
-        try:
-            answer = vis.line(Y=np.array([float(i % 97)]), X=np.array([x]), win=win, update="append")
-        except Exception as exc:  # our client raises on a refused request
-            answer = repr(exc)
-        if answer == win:
-            acked[key].append(x)
-            last_ack = time.time()
-        else:
-            errors += 1
-            if len(samples) < 3:
-                samples.append(str(answer)[:200])
-    i += 1
-ended = time.time()
-print(json.dumps(dict(acked, wid=wid, kind=kind, errors=errors, samples=samples,
-                      appends=appends, started=started, ended=ended, last_ack=last_ack)))
-"""
-
-# Compare the drawn trace 0 of window `win` with the stored x/y (same values, same order).
-DRAWN_EQUALS = """([win, xs, ys]) => {
-  const el = document.querySelector(`.grid-stack-item[data-win="${win}"] .plot-pane`);
-  const t = el && el.data && el.data[0];
-  if (!t || !t.x || !t.y) {
-    // Windows are drawn as they come near the screen: bring this one there.
-    document.querySelector(`.grid-stack-item[data-win="${win}"]`)?.scrollIntoView();
-    return {ok: false, n: -1};
-  }
-  const n = t.x.length;
-  if (n !== xs.length || t.y.length !== ys.length) return {ok: false, n};
-  for (let i = 0; i < n; i++) {
-    if (t.x[i] !== xs[i] || t.y[i] !== ys[i]) return {ok: false, n, at: i};
-  }
-  return {ok: true, n};
-}"""
+FD_TOLERANCE, THREAD_TOLERANCE = 5, 2
 
 # Record (page clock = wall clock) when the drawn trace of `win` last changed.
 WATCH = """(win) => {
@@ -106,12 +79,6 @@ WATCH = """(win) => {
 }"""
 
 
-def upstream_python():
-    return os.environ.get("VISDOM_UPSTREAM_PYTHON") or os.path.join(
-        ROOT, ".venv-upstream", "bin", "python"
-    )
-
-
 def post(server, endpoint, body):
     response = requests.post(f"{server.url}/{endpoint}", data=json.dumps(body), timeout=60)
     response.raise_for_status()
@@ -124,48 +91,28 @@ def create_line(server, eid, win):
     post(server, "events", body)
 
 
-def stored_trace(server, eid, win):
-    window = post(server, "win_data", {"eid": eid, "win": win}).json()
-    trace = window["content"]["data"][0]
-    return trace["x"], trace["y"]
+def create_media(server, eid, win):
+    """An image or text window the writer will replace (so that pages lay it out at once)."""
+    if win.startswith("img"):
+        body = {"eid": eid, "win": win, "data": [{"content": {"src": "", "caption": "-1"}}]}
+        body["data"][0]["type"] = "image"
+    else:
+        body = {"eid": eid, "win": win, "data": [{"content": "", "type": "text"}]}
+    post(server, "events", dict(body, layout={}, opts={"title": win}))
 
 
-def run_writers(server, eid, plans, deadline_seconds):
-    """Start writer processes, release them at once, and return their JSON reports.
+def stored_windows(server, eid):
+    return post(server, "win_data", {"eid": eid}).json()
 
-    `plans` is a list of (kind, own_win or "-", shared_win, count); count 0 means "until
-    the deadline".
-    """
-    procs = []
-    env = dict(os.environ, PYTHONPATH=ROOT)  # our client from this checkout
-    for wid, (kind, own, shared, count) in enumerate(plans):
-        python = upstream_python() if kind == "upstream" else sys.executable
-        args = [python, "-c", WRITER, kind, str(server.port), eid, own, shared, str(wid)]
-        procs.append(
-            subprocess.Popen(
-                args + [str(count)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                env=env,
-            )
-        )
-    for proc in procs:
-        line = proc.stdout.readline()
-        if line.strip() != "ready":
-            raise SystemExit(f"a writer did not start: {line}{proc.stderr.read()}")
-    deadline = time.time() + deadline_seconds
-    for proc in procs:
-        proc.stdin.write(f"go {deadline}\n")
-        proc.stdin.flush()
-    reports = []
-    for proc in procs:
-        out, err = proc.communicate(timeout=deadline_seconds + 600)
-        if proc.returncode != 0:
-            raise SystemExit(f"a writer failed ({proc.returncode}):\n{err[-2000:]}")
-        reports.append(json.loads(out.strip().splitlines()[-1]))
-    return reports
+
+def line_xs(windows):
+    """{win: set of stored x} of the line windows."""
+    out = {}
+    for win, window in windows.items():
+        view = lib.expected_view(window)
+        if view and view["type"] == "line":
+            out[win] = set(view["xs"])
+    return out
 
 
 def open_pages(browser, server, eid, count, wins):
@@ -199,114 +146,243 @@ def wait(page, js, arg=None, timeout=30.0):
     return False
 
 
-def settle(pages, expected, timeout):
-    """Poll until every page draws `expected` ({win: (xs, ys)}); return the pages that differ."""
-    deadline = time.monotonic() + timeout
-    while True:
-        differing = {}
-        for n, page in enumerate(pages):
-            for win, (xs, ys) in expected.items():
-                result = page.evaluate(DRAWN_EQUALS, [win, xs, ys])
-                if not result["ok"]:
-                    differing.setdefault(n, []).append(
-                        (win, result["n"], len(xs), result.get("at"))
-                    )
-        if not differing or time.monotonic() > deadline:
-            return differing
-        time.sleep(0.25)
-
-
-def print_error_samples(reports):
-    for r in reports:
-        for sample in r["samples"][:1]:
-            print(f"    writer {r['wid']} ({r['kind']}): {sample}")
-
-
-def scenario_mixed(server, browser, args):
-    writers = args.writers
-    own_wins = [f"w{n:02d}" for n in range(writers)]
-    for win in [SHARED] + own_wins:
-        create_line(server, ENV, win)
-    pages, page_errors = open_pages(browser, server, ENV, args.pages, [SHARED] + own_wins)
-    plans = [("upstream" if n % 2 == 0 else "ours", own_wins[n], SHARED, 0) for n in range(writers)]
-    reports = run_writers(server, ENV, plans, args.seconds)
-    took = max(r["ended"] for r in reports) - min(r["started"] for r in reports)
-    appends = sum(r["appends"] for r in reports)
-    errors = sum(r["errors"] for r in reports)
-    acked = sum(len(r["own"]) + len(r["shared"]) for r in reports)
-
-    stored = {win: stored_trace(server, ENV, win) for win in [SHARED] + own_wins}
-    shared_x = set(stored[SHARED][0])
-    missing = 0
-    for r, own in zip(reports, own_wins, strict=True):
-        own_x = set(stored[own][0])
-        missing += sum(1 for x in r["own"] if x not in own_x)
-        missing += sum(1 for x in r["shared"] if x not in shared_x)
-    differing = settle(pages, stored, args.settle)
-
-    print(
-        f"scenario 1: {writers} writer processes ({(writers + 1) // 2} upstream 0.2.4 client, "
-        f"{writers // 2} visdom_client), {args.pages} Chromium pages, {args.seconds:g} s"
-    )
-    print(f"  appends/s:                          {acked / took:8.1f}  ({acked} acknowledged)")
-    print(f"  errors:                             {errors:8d}  (of {appends} appends)")
-    print_error_samples(reports)
-    print(f"  acknowledged points missing:        {missing:8d}")
+def print_differing(differing, settle_s):
     print(
         f"  pages differing from the store:     {len(differing):8d}  "
-        f"(after up to {args.settle:g} s of settling)"
+        f"(after up to {settle_s:g} s of settling)"
     )
-    for n, wins in sorted(differing.items()):
-        shown = ", ".join(
-            f"{w}: drawn {d} / stored {s} points"
-            + ("" if at is None else f", first difference at {at}")
-            for w, d, s, at in wins[:4]
+    for n, rows in sorted(differing.items()):
+        shown = "; ".join(f"{w}: {why}" for w, why in rows[:4])
+        print(f"    page {n}: {len(rows)} windows differ ({shown})")
+
+
+def traceback_errors(log):
+    """The exception lines most frequent in a server log's tracebacks (or "")."""
+    found = Counter(
+        line.split(":", 1)[0]
+        for line in log.splitlines()
+        if line[:1].isalpha() and re.match(r"[\w.]+(Error|Exception)\b", line)
+    )
+    return "; ".join(f"{name} x{n}" for name, n in found.most_common(2))
+
+
+def error_summary(records):
+    """(calls, errors, Counter of error statuses, a few error samples)."""
+    calls = errors = 0
+    statuses, samples = Counter(), []
+    for plan, rows, found, _snaps in records:
+        calls += len(rows)
+        for row in rows:
+            if not row[4]:
+                errors += 1
+                statuses[row[5]] += 1
+        samples += [f"{plan['kind']}: {s}" for s in found[:1]]
+    return calls, errors, statuses, samples
+
+
+def plans_mixed(writers):
+    """Writer n: the upstream client when n is even, ours when odd; of each 8 writers, two
+    (one of each client) also send images and two text, the other four only lines."""
+    plans = []
+    for n in range(writers):
+        media = {0: "img", 1: "img", 2: "txt", 3: "txt"}.get(n % 8)
+        media = f"{media}:{media}{n:02d}" if media else "-"
+        kind = "upstream" if n % 2 == 0 else "ours"
+        plans.append(dict(kind=kind, own=f"w{n:02d}", shared=SHARED, media=media, count=0))
+    return plans
+
+
+def run_mixed(server, pages, writers, args, redis_cluster):
+    """Run the writers for --seconds while sampling the server, the pages and Redis.
+
+    The server samples and the Redis kills run on a thread of their own, the pages sample
+    their heaps themselves.
+    """
+    health = lib.HealthSampler(server.proc.pid, redis_cluster and redis_cluster.redis_port)
+    health.sample()
+    heaps = lib.HeapSampler(pages, max(5.0, args.seconds / 40))
+    writers.go(args.seconds)
+    kills = lib.RedisKiller(redis_cluster, writers.start, args) if redis_cluster else None
+    monitor = lib.Monitor(health, args.sample_every, kills)
+    try:
+        while writers.running() and time.time() < writers.deadline + args.grace:
+            time.sleep(0.2)
+    finally:
+        monitor.stop()
+    health.sample()
+    hung = writers.finish(args.grace)
+    heaps.collect(writers.deadline)
+    return health, heaps, kills.outages if kills else [], hung
+
+
+def print_health(health, heaps, start, seconds):
+    print(
+        f"  server process tree ({health.samples[-1][4]} processes), sampled every few s "
+        "(Redis: its connections to Redis, of the fds):"
+    )
+    print(
+        f"    {'at':<18}{'t s':>7}{'RSS MB':>9}{'fds':>6}{'threads':>8}"
+        f"{'Redis':>6}  page JS heaps MB (after a GC)"
+    )
+    rows = lib.marks(start, seconds)
+    picked = {}
+    # Under load, as the start of the table is not: the samples taken while writers ran
+    # (they close their connections at the end: stop a moment before it).
+    end = start + seconds - min(3.0, 0.05 * seconds)
+    loaded = [s for s in health.samples if start <= s[0] <= end] or health.samples
+    for name, t in rows:
+        s = lib.nearest(health.samples if name == "start" else loaded, t)
+        picked[name] = s
+        heap = " ".join("    -" if mb is None else f"{mb:5.1f}" for mb in heaps.at(t))
+        print(f"    {name:<18}{s[0] - start:7.0f}{s[1]:9.1f}{s[2]:6d}{s[3]:8d}{s[5]:6d}  {heap}")
+    warm, end = picked[rows[1][0]], picked["end"]
+    after = [s for s in loaded if s[0] >= warm[0]]
+    peak = max(s[1] for s in after)
+    print(
+        f"  server RSS growth after warm-up:    {100 * (end[1] / warm[1] - 1):+8.1f} %  "
+        f"(goal <= 10%; peak {peak:.1f} MB)"
+    )
+    # Growth is the end against the warm-up sample, and the median of the last quarter
+    # against that of the second: the pages' idle asset connections close after the
+    # server's 75 s keep-alive (a one-time drop), and the counts jitter with the requests
+    # in flight; a leak shows as a climb between the quarters.
+    q2 = [s for s in loaded if start + seconds / 4 <= s[0] <= start + seconds / 2] or after
+    q4 = [s for s in loaded if s[0] >= start + 3 * seconds / 4] or after
+    for label, col, tolerance in (("open fds", 2, FD_TOLERANCE), ("threads", 3, THREAD_TOLERANCE)):
+        trend = statistics.median(s[col] for s in q4) - statistics.median(s[col] for s in q2)
+        print(
+            f"  {label + ' after warm-up:':<36}{end[col] - warm[col]:+8d}    "
+            f"(4th quarter over 2nd, medians: {trend:+g}; goal 0, tolerance {tolerance}; "
+            f"{min(s[col] for s in after)}..{max(s[col] for s in after)})"
         )
-        print(f"    page {n}: {len(wins)} windows differ ({shown})")
+    growth = [
+        "-" if a is None or b is None else f"{100 * (b / a - 1):+.0f}%"
+        for a, b in zip(heaps.at(warm[0]), heaps.at(start + seconds), strict=True)
+    ]
+    print(f"  page JS heap growth after warm-up:  {' '.join(growth)}")
+
+
+def print_outages(records, outages):
+    for n, (down, spawned, up) in enumerate(outages):
+        f = lib.outage_figures(records, down, spawned, up)
+        statuses = ", ".join(f"{k}: {v}" for k, v in sorted(f["statuses"].items())) or "none"
+        print(
+            f"  Redis outage {n + 1}: dead {spawned - down:.1f} s, then answering PING "
+            f"{up - spawned:.2f} s after its restart"
+        )
+        print(f"    answers while down:               {statuses}")
+        print(f"    slowest answer:                   {f['slowest']:8.2f} s")
+        first = "never" if f["first_ack"] is None else f"{f['first_ack']:.2f} s"
+        every = "not all" if f["all_acked"] is None else f"{f['all_acked']:.2f} s"
+        print(f"    Redis up -> first acked append:   {first:>8}  (goal <= 1 s)")
+        print(f"    Redis up -> every writer acked:   {every:>8}")
+
+
+def scenario_mixed(server, browser, args, tmp, redis_cluster=None):
+    plans = plans_mixed(args.writers)
+    for plan in plans:
+        create_line(server, ENV, plan["own"])
+        if plan["media"] != "-":
+            create_media(server, ENV, plan["media"].split(":", 1)[1])
+    create_line(server, ENV, SHARED)
+    line_wins = [SHARED] + [p["own"] for p in plans]
+    pages, page_errors = open_pages(browser, server, ENV, args.pages, line_wins)
+    writers = lib.Writers(
+        server.port, ENV, plans, os.path.join(tmp, "mixed"), args.reset_every, media_every=20
+    )
+    health, heaps, outages, hung = run_mixed(server, pages, writers, args, redis_cluster)
+    records = writers.records()
+    start = writers.start
+    calls, errors, statuses, samples = error_summary(records)
+    acked = sum(1 for _p, rows, *_ in records for r in rows if r[4] and r[0] in ("own", "shared"))
+    took = max((r[3] for _p, rows, *_ in records for r in rows), default=start + 1) - start
+
+    windows = stored_windows(server, ENV)
+    lines = lib.line_integrity(records, line_xs(windows))
+    media = lib.media_integrity(records, windows)
+    differing = lib.settle_all(pages, windows, args.settle)
+
+    n_media = sum(1 for p in plans if p["media"] != "-")
+    print(
+        f"scenario 1: {args.writers} writer processes ({(args.writers + 1) // 2} upstream 0.2.4 "
+        f"client, {args.writers // 2} visdom_client; {n_media} also send images or text), "
+        f"{args.pages} Chromium pages, {args.seconds:g} s, store: {args.store}"
+    )
+    print(f"  appends/s:                          {acked / took:8.1f}  ({acked} acknowledged)")
+    quarters = lib.appends_per_quarter(records, start, args.seconds)
+    print(f"  appends/s per quarter:              {'  '.join(f'{q:.0f}' for q in quarters)}")
+    by_status = "".join(f"; {k}: {v}" for k, v in statuses.most_common())
+    print(f"  errors:                             {errors:8d}  (of {calls} calls{by_status})")
+    for sample in samples[:3]:
+        print(f"    {sample}")
+    if hung:
+        print(f"  writers still waiting {args.grace:g} s after the end: {hung} (killed)")
+    print_health(health, heaps, start, args.seconds)
+    print_outages(records, outages)
+    print(
+        f"  acknowledged points missing:        {lines['missing']:8d}  "
+        f"(of {lines['checked']} checked; goal 0)"
+    )
+    print(
+        f"    checked in {lines['epochs']} window epochs (cut by the resets); not checked: "
+        f"{lines['unchecked']}\n    (appends to the shared window in flight across its reset)"
+    )
+    print(
+        f"  acknowledged image/text missing:    {media['missing']:8d}  "
+        f"(of {media['checked']} windows)"
+    )
+    print(
+        f"  committed but answer lost:          {lines['answer_lost'] + media['answer_lost']:8d}  "
+        f"(answered with an error, stored anyway)"
+    )
+    print(f"  windows in the store:               {len(windows):8d}")
+    log = server.output(None)
+    print(
+        f"  tracebacks in the server log:       {log.count('Traceback'):8d}  {traceback_errors(log)}"
+    )
+    print_differing(differing, args.settle)
     print(f"  page errors:                        {len(page_errors):8d}")
     for page in pages:
         page.close()
 
 
-def scenario_burst(server, browser, args):
+def scenario_burst(server, browser, args, tmp):
     create_line(server, BURST_ENV, BURST)
     pages, page_errors = open_pages(browser, server, BURST_ENV, args.pages, [BURST])
     for page in pages:
         page.evaluate(WATCH, BURST)
-    writers, count = args.burst_writers, args.burst_appends
-    plans = [("upstream" if n % 2 == 0 else "ours", "-", BURST, count) for n in range(writers)]
-    reports = run_writers(server, BURST_ENV, plans, 0)
-    last_ack = max(r["last_ack"] for r in reports)
-    took = max(r["ended"] for r in reports) - min(r["started"] for r in reports)
-    acked = sum(len(r["shared"]) for r in reports)
-    errors = sum(r["errors"] for r in reports)
-    xs, ys = stored_trace(server, BURST_ENV, BURST)
-    stored_x = set(xs)
-    missing = sum(1 for r in reports for x in r["shared"] if x not in stored_x)
-    differing = settle(pages, {BURST: (xs, ys)}, args.settle)
-    print(
-        f"scenario 2: {writers} writers x {count} appends into one window, "
-        f"{args.pages} Chromium pages on it"
-    )
-    print(f"  appends/s:                          {acked / took:8.1f}  ({acked} acknowledged)")
+    n, count = args.burst_writers, args.burst_appends
+    kinds = ["upstream" if i % 2 == 0 else "ours" for i in range(n)]
+    plans = [dict(kind=k, own="-", shared=BURST, count=count) for k in kinds]
+    writers = lib.Writers(server.port, BURST_ENV, plans, os.path.join(tmp, "burst"))
+    writers.go(0)
+    writers.finish(600)
+    records = writers.records()
+    rows = [r for _p, calls, *_ in records for r in calls]
+    acked = [r for r in rows if r[4]]
+    last_ack = max((r[3] for r in acked), default=0.0)
+    took = max(r[3] for r in rows) - min(r[2] for r in rows)
+    _calls, errors, _statuses, samples = error_summary(records)
+    windows = stored_windows(server, BURST_ENV)
+    lines = lib.line_integrity(records, line_xs(windows))
+    differing = lib.settle_all(pages, {BURST: windows[BURST]}, args.settle)
+    print(f"scenario 2: {n} writers x {count} appends into one window, {args.pages} pages on it")
+    print(f"  appends/s:                          {len(acked) / took:8.1f}  ({len(acked)} acked)")
     print(f"  errors:                             {errors:8d}")
-    print_error_samples(reports)
-    print(f"  acknowledged points missing:        {missing:8d}")
+    for sample in samples[:3]:
+        print(f"    {sample}")
+    print(f"  acknowledged points missing:        {lines['missing']:8d}")
     lags = []
-    for n, page in enumerate(pages):
-        if n in differing:
-            (_win, drawn, stored, _at), *_ = differing[n]
-            print(
-                f"    page {n}: still differs after {args.settle:g} s "
-                f"(drawn {drawn} / stored {stored} points)"
-            )
+    for i, page in enumerate(pages):
+        if i in differing:
+            print(f"    page {i}: still differs after {args.settle:g} s ({differing[i][0][1]})")
             continue
         # The drawn trace stopped changing at `last` and now equals the store: it became
         # equal then.
         last = page.evaluate("() => window.__soak.last") / 1000.0
         lags.append(max(0.0, last - last_ack))
         print(
-            f"    page {n}: equal to the store {lags[-1]:6.3f} s after the last acknowledged write"
+            f"    page {i}: equal to the store {lags[-1]:6.3f} s after the last acknowledged write"
         )
     if lags and len(lags) == len(pages):
         print(f"  last write -> every page equal:     {max(lags):8.3f} s  (goal <= 1 s)")
@@ -317,7 +393,7 @@ def scenario_burst(server, browser, args):
         page.close()
 
 
-def main():
+def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60, help="scenario 1 duration")
     parser.add_argument("--writers", type=int, default=20, help="scenario 1 writer processes")
@@ -327,27 +403,62 @@ def main():
     parser.add_argument(
         "--settle", type=float, default=30, help="seconds pages get to catch up before a verdict"
     )
+    parser.add_argument(
+        "--reset-every",
+        type=float,
+        default=30,
+        help="replace the line windows every N s (0: never)",
+    )
+    parser.add_argument("--sample-every", type=float, default=2, help="server samples, s")
+    parser.add_argument("--store", choices=("embedded", "redis"), default="embedded")
+    parser.add_argument(
+        "--kill-redis-every", type=float, default=0, help="SIGKILL redis-server every N s"
+    )
+    parser.add_argument("--outage", type=float, default=2, help="s before Redis restarts")
+    parser.add_argument(
+        "--grace",
+        type=float,
+        default=120,
+        help="s a writer may overrun the end before it is killed",
+    )
+    parser.add_argument("--skip-burst", action="store_true", help="run scenario 1 only")
     args = parser.parse_args()
+    if args.kill_redis_every and args.store != "redis":
+        parser.error("--kill-redis-every needs --store redis")
+    return args
+
+
+def main():
+    args = parse_args()
     if not os.path.exists(CHROMIUM):
         raise SystemExit(f"Chromium not found at {CHROMIUM} (run `make chromium`)")
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="visdom-soak-") as tmp:
-        env_path = os.path.join(tmp, "envs")
-        os.makedirs(env_path)
-        server = ServerProcess(env_path).start()
+        cluster = None
+        if args.store == "redis":
+            cluster = Cluster(os.path.join(tmp, "redis"), n=1, fsync="always").start(nginx=False)
+            server = cluster.servers[0]
+        else:
+            env_path = os.path.join(tmp, "envs")
+            os.makedirs(env_path)
+            server = ServerProcess(env_path).start()
         try:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(
-                    executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+                    executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + lib.HEAP_ARGS
                 )
                 try:
-                    scenario_mixed(server, browser, args)
-                    scenario_burst(server, browser, args)
+                    scenario_mixed(server, browser, args, tmp, cluster)
+                    if not args.skip_burst:
+                        scenario_burst(server, browser, args, tmp)
                 finally:
                     browser.close()
         finally:
-            server.stop()
+            if cluster:
+                cluster.stop()
+            else:
+                server.stop()
 
 
 if __name__ == "__main__":
