@@ -135,3 +135,19 @@ def test_a_snapshot_that_cannot_be_encoded_keeps_the_env_due(env_path):
         assert again.window("e", "T")["content"] == "v1"  # the journal kept it
     finally:
         again.files.close()
+
+
+def test_the_servers_objects_built_at_start_leave_the_gc_passes():
+    """`python -m app` and wsgi.py freeze what start built: a full GC pass skips it."""
+    import gc
+
+    from app.__main__ import freeze_startup
+
+    try:
+        freeze_startup()
+        frozen = gc.get_freeze_count()
+        assert frozen > 1000
+        assert gc.get_count()[2] == 0  # a full pass just ran, before the freeze
+    finally:
+        gc.unfreeze()
+    assert gc.get_freeze_count() == 0
