@@ -7,7 +7,6 @@ of wall time on one env. A disk that refuses a write turns every later change in
 (nothing changed) until a probe on the next tick finds that it takes writes again.
 """
 
-import contextlib
 import json
 import logging
 import threading
@@ -148,10 +147,10 @@ class EmbeddedStore(ReplicaStore):
 
     # -- the write path: journal, then snapshot ---------------------------------------
 
-    @contextlib.contextmanager
     def _writing(self, env):
-        with env.lock:  # one process: the env's lock orders its changes
-            yield
+        # One process: the env's lock (reentrant) orders its changes. The lock itself is
+        # the context manager (no generator per append).
+        return env.lock
 
     def _journal(self, env, record):
         if self.files.fault:
