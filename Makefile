@@ -114,6 +114,7 @@ bench: setup upstream upstream3 system-packages
 	VISDOM_UPSTREAM3_PYTHON=$(CURDIR)/$(UPSTREAM3_VENV)/bin/python $(BIN)/python bench/append.py
 	$(BIN)/python bench/client_nonblocking.py
 	VISDOM_UPSTREAM_PYTHON=$(CURDIR)/$(UPSTREAM_VENV)/bin/python $(BIN)/python bench/soak.py
+	$(BIN)/python bench/append_path.py
 	$(BIN)/python bench/scaleout.py
 	$(BIN)/python bench/redis_outage.py
 	$(BIN)/python bench/redis_writes.py

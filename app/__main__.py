@@ -203,6 +203,19 @@ def ssl_files(settings):
     return os.path.abspath(cert), os.path.abspath(key)
 
 
+def freeze_startup():
+    """Keep the objects built at start (modules, the app) out of the cyclic GC's passes.
+
+    They live as long as the process; left in, every full pass walks them all (~70,000
+    objects: ~10 ms with the GIL held, every few seconds under load, a pause that every
+    in-flight request waits out).
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 KEEPALIVE = 75  # seconds an idle client connection stays open (nginx's default)
 
 
@@ -232,7 +245,9 @@ def serve_gunicorn(make_app, host, port, threads, ssl=None):
 
         def load(self):
             # Built in the worker, after the fork, so that its threads live there.
-            return make_app()
+            app = make_app()
+            freeze_startup()
+            return app
 
     Server().run()
 

@@ -13,6 +13,7 @@ relay that app.sockets.init_app installs as `visdom_raw_relay`.
 """
 
 from flask import current_app
+from socketio import PubSubManager
 
 from .extensions import socketio
 from .panes.decimate import delta_for_browser, window_for_browser
@@ -33,11 +34,27 @@ def publish(eid, event, payload):
     Big plot traces travel decimated (app.panes.decimate): browsers draw what fits
     their panes and ask /api/window for the points of a zoomed range.
     """
+    room = env_room(eid)
+    if _nobody_in(room):
+        return
     if event == "window":
         payload = dict(payload, window=window_for_browser(payload.get("window")))
     elif event == "window_update":
         payload = delta_for_browser(payload)
-    socketio.emit(event, payload, to=env_room(eid))
+    socketio.emit(event, payload, to=room)
+
+
+def _nobody_in(room):
+    """True when an emit to `room` would reach nobody: no page of this process is in it
+    and no message queue carries it to other processes.
+
+    Socket.IO encodes the message before it looks at the room, so an append to an env no
+    page shows would pay for decimating and encoding its payload for nobody.
+    """
+    manager = getattr(getattr(socketio, "server", None), "manager", None)
+    if manager is None or isinstance(manager, PubSubManager):
+        return False
+    return not manager.rooms.get("/", {}).get(room)
 
 
 def env_list(envs):

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/scaleout.py                # 10 s per run
     .venv/bin/python bench/scaleout.py -d 5 -c 32
+    .venv/bin/python bench/scaleout.py --only embedded --profile /tmp/flame
 
 Each run starts its own redis-server, server processes and (for the "nginx" rows) nginx
 on free ports of 127.0.0.1 (scripts/cluster.py), and points `wrk` at them with a small Lua
@@ -11,11 +12,19 @@ Redis, hit directly (one wrk per process, connections split) and through nginx
 (round-robin, as the wrk connections carry no cookies). CPU per append of the app
 processes, Redis, nginx and wrk comes from /proc/<pid>/stat deltas over the timed run;
 the cost model at the end turns them into a prediction for N processes on C cores.
+
+`--only embedded` (or `redis`) runs only those rows. `--profile DIR` records a py-spy
+profile of the server processes during each timed run (DIR/<row>.svg, a flame graph; or
+`--profile-format raw`, collapsed stacks for scripts): only the samples of threads that hold
+the GIL, taken without pausing the process, so the graph shows where the app's CPU goes
+(waits on locks and sockets are left out). py-spy comes with requirements-dev.txt; it takes
+CPU of its own, so the rates of a profiled run are a little lower than those of a plain one.
 """
 
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -173,16 +182,55 @@ def make_windows(servers, threads, windows=4):
                 r.raise_for_status()
 
 
+def py_spy():
+    """The py-spy next to this interpreter (the venv's), else the one on PATH."""
+    here = os.path.join(os.path.dirname(sys.executable), "py-spy")
+    found = here if os.path.exists(here) else shutil.which("py-spy")
+    if not found:
+        raise SystemExit("py-spy is not installed (pip install -r requirements-dev.txt)")
+    return found
+
+
+def start_profiles(label, pids, args):
+    """Start one py-spy per server process (its gunicorn worker included) for the timed run."""
+    if not args.profile:
+        return []
+    os.makedirs(args.profile, exist_ok=True)
+    stem = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+    procs = []
+    for k, pid in enumerate(pids):
+        ext = {"flamegraph": "svg", "raw": "txt", "speedscope": "json"}[args.profile_format]
+        name = f"{stem}.{ext}" if len(pids) == 1 else f"{stem}-{k + 1}.{ext}"
+        out = os.path.join(args.profile, name)
+        cmd = [py_spy(), "record", "--subprocesses", "--gil", "--nonblocking"]
+        cmd += ["-f", args.profile_format, "-o", out, "--pid", str(pid)]
+        cmd += ["-d", str(args.d), "-r", str(args.rate)]
+        procs.append((subprocess.Popen(cmd, stdout=subprocess.DEVNULL), out))
+    return procs
+
+
+def finish_profiles(procs):
+    for proc, out in procs:
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.terminate()  # it writes what it has on SIGTERM... or nothing
+            proc.wait()
+        print(f"flame graph: {out}" if os.path.exists(out) else f"py-spy wrote no {out}")
+
+
 def measure(label, servers, redis_pid, urls, args, lua, nginx_pid=None):
     make_windows(servers, args.t)
     warm, _ = run_wrk(urls, args.c, 2, args.t, lua)  # windows exist, caches warm
     pids = [s.proc.pid for s in servers]
     before = (cpu_seconds(pids), cpu_seconds([redis_pid]) if redis_pid else 0.0)
     ngx0 = cpu_seconds([nginx_pid]) if nginx_pid else 0.0
+    profiles = start_profiles(label, pids, args)
     stats, wrk_cpu = run_wrk(urls, args.c, args.d, args.t, lua)
     app_cpu = cpu_seconds(pids) - before[0]
     redis_cpu = (cpu_seconds([redis_pid]) - before[1]) if redis_pid else 0.0
     nginx_cpu = (cpu_seconds([nginx_pid]) - ngx0) if nginx_pid else 0.0
+    finish_profiles(profiles)
     n = max(1, stats["requests"])
     stats.update(
         label=label,
@@ -200,6 +248,18 @@ def main():
     parser.add_argument("-c", type=int, default=32, help="wrk connections in all (default 32)")
     parser.add_argument("-t", type=int, default=1, help="wrk threads per wrk (default 1)")
     parser.add_argument("--fsync", choices=("always", "everysec"), default="everysec")
+    parser.add_argument(
+        "--only", choices=("embedded", "redis"), help="run only the embedded or the Redis rows"
+    )
+    parser.add_argument(
+        "--profile", metavar="DIR", help="record a py-spy flame graph per timed run into DIR"
+    )
+    parser.add_argument(
+        "--profile-format", choices=("flamegraph", "raw", "speedscope"), default="flamegraph"
+    )
+    parser.add_argument(
+        "--rate", type=int, default=100, help="py-spy samples per second (default 100)"
+    )
     args = parser.parse_args()
     if not os.path.exists(WRK):
         raise SystemExit("wrk is not installed (make system-packages)")
@@ -209,16 +269,17 @@ def main():
         f.write(LUA)
     rows = []
     try:
-        env_path = os.path.join(root, "embedded", "envs")
-        os.makedirs(env_path)
-        single = ServerProcess(env_path).start()
-        try:
-            rows.append(
-                measure("1 process, embedded store", [single], None, [single.url], args, lua)
-            )
-        finally:
-            single.stop()
-        for n in (1, 2):
+        if args.only in (None, "embedded"):
+            env_path = os.path.join(root, "embedded", "envs")
+            os.makedirs(env_path)
+            single = ServerProcess(env_path).start()
+            try:
+                rows.append(
+                    measure("1 process, embedded store", [single], None, [single.url], args, lua)
+                )
+            finally:
+                single.stop()
+        for n in (1, 2) if args.only in (None, "redis") else ():
             cluster = Cluster(os.path.join(root, f"redis{n}"), n=n, fsync=args.fsync)
             cluster.start(nginx=False)
             try:

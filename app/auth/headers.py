@@ -57,21 +57,27 @@ def origin_allowed(origin, host, config):
     return _netloc(parts.scheme, parts.netloc) == _netloc(parts.scheme, host)
 
 
+# The request headers are read from the WSGI environ: this runs on every request, and
+# werkzeug's header lookup raises (and catches) an exception for each absent header.
+
+
 def _changes_state():
     if request.method not in SAFE_METHODS:
         return True
-    return request.headers.get("Upgrade", "").lower() == "websocket"
+    return request.environ.get("HTTP_UPGRADE", "").lower() == "websocket"
 
 
 def check_origin():
     """Refuse a state-changing request sent by a page of another origin (W6, CSRF)."""
     if not _changes_state():
         return None
-    if request.headers.get("Sec-Fetch-Site") == "cross-site" and not current_app.config.get(
+    environ = request.environ
+    if environ.get("HTTP_SEC_FETCH_SITE") == "cross-site" and not current_app.config.get(
         "ALLOWED_ORIGINS"
     ):
         return error_response("cross-site request refused", 403, "Origin")
-    if not origin_allowed(request.headers.get("Origin"), request.host, current_app.config):
+    origin = environ.get("HTTP_ORIGIN")
+    if origin and not origin_allowed(origin, request.host, current_app.config):
         return error_response(
             "cross-origin request refused (add the origin to ALLOWED_ORIGINS to allow it)",
             403,
@@ -80,16 +86,29 @@ def check_origin():
     return None
 
 
+FIXED_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "SAMEORIGIN"),
+)
+
+
 def add_headers(response):
-    """after_request: Content-Security-Policy and friends on every response."""
+    """after_request: Content-Security-Policy and friends on every response (each one
+    only when the view did not set it)."""
     config = current_app.config
     headers = response.headers
+    present = {key.lower() for key, _ in headers}  # one pass, not a search per header
     csp = config.get("CONTENT_SECURITY_POLICY", DEFAULT_CSP)
-    if csp:
-        headers.setdefault("Content-Security-Policy", csp)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-    if config.get("ENABLE_LOGIN") and response.mimetype == "text/html":
-        headers.setdefault("Cache-Control", "no-store")
+    if csp and "content-security-policy" not in present:
+        headers.add("Content-Security-Policy", csp)
+    for name, value in FIXED_HEADERS:
+        if name.lower() not in present:
+            headers.add(name, value)
+    if (
+        config.get("ENABLE_LOGIN")
+        and "cache-control" not in present
+        and response.mimetype == "text/html"
+    ):
+        headers.add("Cache-Control", "no-store")
     return response

@@ -43,6 +43,31 @@ class SessionInterface(SecureCookieSessionInterface):
     def get_cookie_secure(self, app):
         return bool(super().get_cookie_secure(app)) or request.is_secure
 
+    # Scripts send no session cookie, and their requests (an append each) are most of the
+    # traffic: the two methods below answer those as the parent does, without building a
+    # signer or working out the cookie's flags.
+
+    def open_session(self, app, request):
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app, session, response):
+        if not session and not session.modified:  # sets no cookie: only Vary, if read
+            if session.accessed:
+                _vary_cookie(response)
+            return
+        super().save_session(app, session, response)
+
+
+def _vary_cookie(response):
+    """Add Cookie to the response's Vary header (`response.vary` parses and rewrites the
+    header each time; most answers have none yet)."""
+    if any(key.lower() == "vary" for key, _ in response.headers):
+        response.vary.add("Cookie")
+    else:
+        response.headers.add("Vary", "Cookie")
+
 
 def _secret_key(app):
     config = app.config

@@ -45,7 +45,8 @@ def mutating(view=None, *, readonly=None):
 
 def text(value):
     """Return a plain-text response (upstream clients read the body literally)."""
-    return current_app.response_class(value, mimetype="text/plain")
+    # The full content type, so the response need not work out the charset each time.
+    return current_app.response_class(value, content_type="text/plain; charset=utf-8")
 
 
 def lenient_json(value):
