@@ -134,7 +134,9 @@ def test_the_page_preloads_its_env_and_caches_the_user_css(ui):
     ui.line(eid, "curve", [0, 1], [1.0, 2.0])
     html = requests.get(f"{ui.server.url}/env/{eid}", timeout=10).text
     assert f'<link rel="preload" as="fetch" crossorigin="anonymous" href="/api/env/{eid}">' in html
-    assert "js/lib/plotlyboot.js" in html
+    # plotly.js' basic bundle is an async script of the head: it compiles while the
+    # modules load, and lib/plotly.js adopts it.
+    assert '<script async data-plotly="basic" src="/static/' in html
     # The user's CSS is linked by its content hash and cached for good; an old hash is not.
     href = html.split('rel="stylesheet" href="')[-1].split('"')[0]
     assert href.startswith("/user/style.css?v=")
@@ -158,3 +160,33 @@ def test_the_page_preloads_its_env_and_caches_the_user_css(ui):
         if size > 0 and "/socket.io/" not in name and "/api/env/" not in name
     ]
     assert network == [], network
+
+
+def test_plotly_is_loaded_once_and_a_failed_load_is_tried_again(ui):
+    eid = "fs_plotly"
+    ui.line(eid, "curve", [0, 1, 2], [3.0, 1.0, 2.0])
+    asked = []
+    failed = []
+
+    def plotly(route):
+        asked.append(route.request.url)
+        if not failed:  # the head's script fails once (a dropped connection)
+            failed.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    ui.page.route("**/plotly-basic.min.js", plotly)
+    ui.open(f"/env/{eid}")
+    ui.wait(drawn("curve"))
+    assert failed and len(asked) == 2, asked  # one failure, one retry by lib/plotly.js
+    assert ui.page.evaluate(f"Array.from({gd('curve')}.data[0].y)") == [3.0, 1.0, 2.0]
+    ui.page.unroute("**/plotly-basic.min.js")
+    # A normal visit: the head's script is the one plotly.js the page uses, loaded once.
+    asked.clear()
+    ui.page.on("request", lambda r: asked.append(r.url) if "/vendor/plotly" in r.url else None)
+    ui.open(f"/env/{eid}")
+    ui.wait(drawn("curve"))
+    assert len(asked) == 1 and asked[0].endswith("/vendor/plotly-basic.min.js"), asked
+    bundles = ui.module("lib/plotly.js", "return m.plotlyBundles()")
+    assert bundles == {"basic": True, "cartesian": False, "full": False}

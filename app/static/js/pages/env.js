@@ -18,6 +18,7 @@ import { wireWorkspace } from '../workspace/live.js';
 import { installResizeReset } from '../workspace/resizereset.js';
 import { Workspace } from '../workspace/workspace.js';
 
+performance.mark('visdom:modules'); // every module of the page fetched and evaluated
 const readonly = Boolean(page.readonly);
 document.body.classList.toggle('readonly', readonly);
 initTheme(document.getElementById('theme-select'));

@@ -35,6 +35,7 @@ class WindowWorkspace extends Workspace {
   }
 }
 
+performance.mark('visdom:modules'); // every module of the page fetched and evaluated
 const eid = String(page.active_env || 'main');
 const win = String(page.win || '');
 const readonly = Boolean(page.readonly);
