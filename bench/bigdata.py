@@ -191,6 +191,12 @@ IN_RANGE = """([win, lo, hi]) => {
 }"""
 
 
+# The page's own marks (ms from navigation): modules evaluated, plotly.js compiled, the env's
+# windows read (snapshot: HTTP; ack: the socket's join), shown, the first screen drawn.
+MARKS = """() => Object.fromEntries(performance.getEntriesByType('mark').reverse()
+  .filter(m => m.name.startsWith('visdom:')).map(m => [m.name.slice(7), m.startTime]))"""
+
+
 def poll(page, js, arg=None, timeout=60.0, interval=0.02):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -332,10 +338,7 @@ def page_fifty(browser, url, windows, points, write=True, scroll=True):
     while scroll and last and last["drawn"] < last["total"] and time.monotonic() < deadline:
         page.evaluate("window.scrollBy(0, innerHeight)")
         last = poll(page, f"() => {{ const s = ({SCREEN})(); return s.screenDrawn && s; }}")
-    marks = page.evaluate(
-        "Object.fromEntries(performance.getEntriesByType('mark').reverse()"
-        ".filter(m => m.name.startsWith('visdom:')).map(m => [m.name.slice(7), m.startTime]))"
-    )
+    marks = page.evaluate(MARKS)
     result = {
         "marks": marks,
         "first_s": first["now"] / 1000 if first else None,
@@ -419,7 +422,7 @@ def big_visit(browser, url):
     page, counter = browser.open(url, ENV)
     drawn_at = poll(page, DRAWN_LINE, BIG, timeout=120)
     time.sleep(0.5)  # late frames of the same load still count
-    out = {"draw_s": drawn_at / 1000 if drawn_at else None}
+    out = {"draw_s": drawn_at / 1000 if drawn_at else None, "marks": page.evaluate(MARKS)}
     out["bytes"] = counter["data"] + counter["static"]
     out["static_bytes"] = counter["static"]
     page.close()
@@ -526,7 +529,7 @@ def pages(total, chunk, fifty_points, tensorboard=True):
     for label, visits in (("big", big), ("fifty", fif)):
         for visit_name, r in zip(("first", "repeat", "third"), visits, strict=True):
             t = r.get("draw_s", r.get("first_s"))
-            rows.append((label, visit_name, t, r["bytes"]))
+            rows.append((label, visit_name, t, r["bytes"], r.get("marks") or {}))
     return rows, tb
 
 
@@ -534,7 +537,7 @@ def report_pages(total, rows, tb):
     goals = {("first", "s"): 1.0, ("repeat", "s"): 0.6, ("third", "s"): 0.6}
     print("| page | visit | first screen | on the wire | goal | met? |")
     print("|---|---|---|---|---|---|")
-    for label, visit_name, t, nbytes in rows:
+    for label, visit_name, t, nbytes, _marks in rows:
         what = f"{total:,}-point line env" if label == "big" else "50-window env"
         goal_s = goals[(visit_name, "s")]
         goal_b = (1.5e6 if visit_name == "first" else 150e3) if label == "big" else None
@@ -543,6 +546,22 @@ def report_pages(total, rows, tb):
         print(
             f"| {what} | {visit_name} | {secs(t)} | {nbytes / 1e3:,.0f} KB | {goal} | {verdict(ok)} |"
         )
+    report_tb(total, rows, tb)
+    print()
+    print("Where the time goes (ms from navigation, the page's performance marks):")
+    print(
+        "| page | visit | modules run | plotly.js compiled | windows read | shown | first screen |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for label, visit_name, t, _nbytes, marks in rows:
+        read = marks.get("snapshot", marks.get("ack"))
+        cells = [marks.get("modules"), marks.get("plotly-basic"), read, marks.get("shown")]
+        cells = [f"{c:.0f}" if isinstance(c, (int, float)) else "—" for c in cells]
+        first = f"{t * 1000:.0f}" if t is not None else "—"
+        print(f"| {label} | {visit_name} | {' | '.join(cells)} | {first} |")
+
+
+def report_tb(total, rows, tb):
     if tb is None:
         print(
             f"| TensorBoard, {total:,}-step scalar | — | n/a (tensorboard or tensorboardX missing) | | | |"

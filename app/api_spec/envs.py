@@ -152,7 +152,9 @@ def paths():
             "get": operation(
                 "envs.env_json",
                 TAG,
-                "One env's windows, big plots decimated (strict JSON)",
+                "One env's windows, big plots decimated (strict JSON): what the env page "
+                "draws first (it preloads this URL and joins the socket with "
+                '`join_env {"eid", "windows": false}`)',
                 responses={
                     200: json_response(
                         "The env content.", {"$ref": "#/components/schemas/EnvContent"}

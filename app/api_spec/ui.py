@@ -239,6 +239,16 @@ def data_paths():
                 "views.user_css",
                 "pages",
                 "The user's CSS (<config dir>/visdom/style.css, then <env_path>/style.css)",
+                parameters=[
+                    {
+                        "name": "v",
+                        "in": "query",
+                        "description": "The hash of the CSS the page links (the pages add it): "
+                        "when it is the current one the answer is cached `immutable`, else "
+                        "`no-cache`.",
+                        "schema": {"type": "string"},
+                    }
+                ],
                 responses={200: text_response("The stylesheet.", media="text/css")},
             )
         },

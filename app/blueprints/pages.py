@@ -3,7 +3,7 @@
 import os
 
 import plotly
-from flask import Blueprint, abort, current_app, make_response, render_template, send_file
+from flask import Blueprint, abort, current_app, make_response, render_template, send_file, url_for
 from flask_login import current_user
 
 from ..auth.headers import DEFAULT_CSP
@@ -27,10 +27,16 @@ EMBED_FRAME_ANCESTORS = (
 def _page_data(active_env="", compare=()):
     store = get_store()
     config = current_app.config
+    # The env's windows are read over HTTP: the page preloads them (base.html), so they
+    # travel while its modules load (app/static/js/workspace/join.js).
+    env_data = ""
+    if active_env and not compare and store.has_env(active_env):
+        env_data = url_for("envs.env_json", eid=active_env)
     return {
         "base_url": config["BASE_URL"],
         "envs": sorted(store.env_ids()),
         "active_env": active_env,
+        "env_data": env_data,
         "compare": list(compare),
         **caller_page_data(),
         "role": getattr(current_user, "role", None) if config.get("ENABLE_LOGIN") else "editor",

@@ -97,6 +97,8 @@ class VisdomNamespace(Namespace):
         # live as soon as a client creates it.
         join_room(broadcast.env_room(eid))
         if not store.has_env(eid):
+            if data.get("windows") is False:
+                return {"eid": eid, "exists": False, "seq": 0, "undo": 0}
             return {"eid": eid, "windows": [], "reload": {}, "exists": False, "seq": 0, "undo": 0}
         try:
             content = store.env_content(eid)
@@ -104,6 +106,15 @@ class VisdomNamespace(Namespace):
             if exc.status == 409:  # an unreadable env file: tell the user, not just the ack
                 _notify("error", exc.message, eid)
             raise
+        if data.get("windows") is False:
+            # The page read the windows over HTTP (GET /api/env/<eid>, gzipped, started
+            # with the page): the seq says whether that snapshot missed a change.
+            return {
+                "eid": eid,
+                "exists": True,
+                "seq": content["seq"],
+                "undo": store.undo_count(eid),
+            }
         return dict(content_for_browser(content), exists=True, undo=store.undo_count(eid))
 
     @safe

@@ -1,5 +1,5 @@
 // HTTP calls to the server: upstream's env endpoints (JSON text bodies) and /api/views.
-import { url } from './page.js';
+import { page, url } from './page.js';
 
 async function request(method, path, body) {
   const init = { method, credentials: 'same-origin', headers: {} };
@@ -34,3 +34,16 @@ export const api = {
   getViews: async () => parse(await request('GET', '/api/views')),
   putViews: async (views) => parse(await request('POST', '/api/views', { views })),
 };
+
+/**
+ * GET an env's snapshot ({eid, windows, reload, seq, view_settings}, big plots decimated);
+ * null when the env does not exist. The page's own env is read from the URL env.html
+ * preloads (page.env_data), so that the request started with the page is the one used.
+ */
+export async function envContent(eid) {
+  const path = page.env_data && eid === page.active_env ? page.env_data : url('/api/env/' + encodeURIComponent(eid));
+  const resp = await fetch(path, { credentials: 'same-origin' });
+  if (resp.status === 404) return null;
+  if (!resp.ok) throw new Error(`GET ${path} failed (${resp.status})`);
+  return resp.json();
+}

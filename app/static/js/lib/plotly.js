@@ -39,9 +39,47 @@ const url = (file) => new URL(`../../vendor/${file}`, import.meta.url).href;
 
 const loaded = new Map(); // tier name -> its Plotly
 const loading = new Map(); // tier name -> promise of its Plotly
+// The env and window pages load the basic bundle themselves, as an async classic script
+// in their head (base.html): it compiles as soon as it is fetched, while the page's ES
+// modules are still on their way, instead of after them.
+const early = document.querySelector('script[data-plotly]');
+if (early) adopt(early, TIERS.find((t) => t.name === early.dataset.plotly));
 // A page that brought its own plotly.js (an exported HTML file inlines the full bundle,
 // and its modules have data: URLs, with no vendor folder beside them): that one draws all.
-if (window.Plotly) loaded.set('full', window.Plotly);
+else if (window.Plotly) loaded.set('full', window.Plotly);
+
+/** Take the page's own plotly.js <script> as the bundle of `tier` (run, or on its way). */
+function adopt(script, tier) {
+  if (!tier) return;
+  const settled = () => {
+    loaded.set(tier.name, window.Plotly);
+    performance.mark(`visdom:plotly-${tier.name}`);
+  };
+  if (window.Plotly) {
+    settled();
+    return;
+  }
+  const promise = new Promise((resolve, reject) => {
+    let over = false;
+    const done = () => {
+      if (over) return;
+      over = true;
+      if (!window.Plotly) return reject(new Error('could not load plotly.js from the server'));
+      settled();
+      resolve(window.Plotly);
+    };
+    script.addEventListener('load', done);
+    script.addEventListener('error', done);
+    // An async script has run or failed by the window's load event: if it failed before
+    // this module listened, that is when it is known.
+    if (document.readyState === 'complete') done();
+    else window.addEventListener('load', () => setTimeout(done, 0));
+  }).catch(() => {
+    loading.delete(tier.name); // the next plot asks again, with a script of its own
+    return load(tier);
+  });
+  loading.set(tier.name, promise);
+}
 
 function covers(tier, types) {
   if (!tier.types) return true;

@@ -18,6 +18,7 @@ import { wireWorkspace } from '../workspace/live.js';
 import { installResizeReset } from '../workspace/resizereset.js';
 import { Workspace } from '../workspace/workspace.js';
 
+performance.mark('visdom:modules'); // every module of the page fetched and evaluated
 const readonly = Boolean(page.readonly);
 document.body.classList.toggle('readonly', readonly);
 initTheme(document.getElementById('theme-select'));
@@ -108,18 +109,19 @@ window.addEventListener('popstate', (ev) => {
 const filterInput = document.getElementById('filter');
 filterInput?.addEventListener('input', () => workspace.setFilter(filterInput.value));
 
-/** First connect and every reconnect: (re)join and resync the windows. */
+/**
+ * Every reconnect: rejoin and resync the windows. The first connect finds them opening
+ * (the join waited for it in the socket's buffer), unless that open gave up meanwhile.
+ */
+let connected = false;
 function onConnect() {
-  if (workspace.eids.length) {
-    workspace.open(workspace.eids).then((ok) => {
-      if (ok) document.body.dataset.loaded = workspace.eids.join('+');
-    });
-    refreshEnvs();
-  } else {
-    const eids = initialEnvs();
-    history.replaceState({ eids }, '', location.href);
-    show(eids);
-  }
+  const first = !connected;
+  connected = true;
+  if (first && workspace.loading) return;
+  workspace.open(workspace.eids).then((ok) => {
+    if (ok) document.body.dataset.loaded = workspace.eids.join('+');
+  });
+  refreshEnvs();
 }
 
 connectionBadge(socket);
@@ -135,5 +137,11 @@ wireWorkspace(socket, workspace, {
     undo_state: (msg) => undo.onState(msg),
   },
 });
+
+// Open the env now, not once the socket is connected: its windows come over HTTP
+// (workspace/join.js) and its join waits in the socket's buffer until it connects.
+const first = initialEnvs();
+history.replaceState({ eids: first }, '', location.href);
+show(first);
 
 window.visdomPage = { workspace, socket, navigate };

@@ -35,6 +35,7 @@ class WindowWorkspace extends Workspace {
   }
 }
 
+performance.mark('visdom:modules'); // every module of the page fetched and evaluated
 const eid = String(page.active_env || 'main');
 const win = String(page.win || '');
 const readonly = Boolean(page.readonly);
@@ -56,14 +57,23 @@ function showNote() {
   note.textContent = `There is no window "${win}" in env "${eid}" yet: it shows up here when it is created.`;
 }
 
-/** First connect and every reconnect: (re)join the env and resync the window. */
-async function onConnect() {
+/** Open the env (its window comes over HTTP: workspace/join.js) and resync it. */
+async function open() {
   const ok = await workspace.open([eid]);
   document.body.dataset.loaded = ok ? eid : '';
   showNote();
 }
 
+/** Every reconnect: rejoin the env (the first connect finds it opening, unless it gave up). */
+let connected = false;
+function onConnect() {
+  const first = !connected;
+  connected = true;
+  if (!first || !workspace.loading) open();
+}
+
 connectionBadge(socket);
 wireWorkspace(socket, workspace, { onConnect });
+open();
 
 window.visdomPage = { workspace, socket };

@@ -8,6 +8,7 @@ import { loadPlotly } from '../panes/plot/plot.js';
 import { setViewSettings } from '../panes/plot/viewstate.js';
 import { paneType } from '../panes/registry.js';
 import { Grid } from './grid.js';
+import { openOverHttp } from './join.js';
 import { Drawer } from './lazy.js';
 import { Pane } from './pane.js';
 import { ackSeqs, Sequencer } from './seq.js';
@@ -62,6 +63,7 @@ export class Workspace {
   /**
    * Join env(s) and show their windows (also the resync after a reconnect or a gap).
    * Live messages that arrive meanwhile are held, then applied if newer than the snapshot.
+   * One env: its windows come over HTTP (join.js), drawn without waiting for the socket.
    */
   async open(eids) {
     const same = eids.length === this.eids.length && eids.every((e, i) => e === this.eids[i]);
@@ -69,37 +71,16 @@ export class Workspace {
     this.missing = false;
     // Held messages of the same env(s) stay held: the new snapshot decides which are new.
     if (!same) this.buffer = [];
-    const payload = this.joinPayload(eids);
-    const pending = request(this.socket, 'join_env', payload);
-    this.loading = pending;
+    const token = {}; // this open: a newer one replaces it in this.loading
+    this.loading = token;
     // Almost every env has plots: fetch and compile plotly.js while the env's windows
     // travel, not after them (its basic bundle, loaded once: lib/plotly.js; a failure shows per plot).
     loadPlotly().catch(() => {});
     performance.mark('visdom:join');
-    let ack;
-    try {
-      ack = await pending;
-    } catch (err) {
-      if (this.loading !== pending) return false;
-      this.loading = null;
-      this.buffer = [];
-      this.seq.reset({});
-      // Refused (a bad name): show nothing and retry when env_list has it.
-      this.missing = true;
-      this.show({ windows: [], reload: {} }, true);
-      this.onError(err.message);
-      return false;
-    }
-    if (this.loading !== pending) return false; // a newer open() won
+    const ok = eids.length === 1 ? await openOverHttp(this, eids[0], token, !same) : await this.join(eids, token, !same);
+    if (!ok || this.loading !== token) return false; // failed, or a newer open() won
     this.loading = null;
-    // An env that does not exist yet is joined all the same: its windows arrive live.
-    this.missing = ack.exists === false;
-    this.seq.reset(ackSeqs(ack, eids));
-    performance.mark('visdom:ack');
-    setViewSettings(this.compare ? null : ack.eid, ack.view_settings);
-    this.show(ack, !same);
-    this.onJoin(ack);
-    performance.mark('visdom:shown');
+    performance.mark('visdom:live');
     const held = this.buffer;
     this.buffer = [];
     for (const [apply, msg] of held) {
@@ -108,6 +89,42 @@ export class Workspace {
       this.receive(apply, msg, true);
     }
     return true;
+  }
+
+  /** Join over the socket, its ack carrying the windows (compare views; the fallback). */
+  async join(eids, token, fresh) {
+    let ack;
+    try {
+      ack = await request(this.socket, 'join_env', this.joinPayload(eids));
+    } catch (err) {
+      if (this.loading === token) this.refused(err);
+      return false;
+    }
+    if (this.loading !== token) return false;
+    performance.mark('visdom:ack');
+    this.take(ack, fresh);
+    this.onJoin(ack);
+    return true;
+  }
+
+  /** Show a snapshot (a join ack or GET /api/env): its windows, sequence numbers, views. */
+  take(content, fresh) {
+    // An env that does not exist yet is joined all the same: its windows arrive live.
+    this.missing = content.exists === false;
+    this.seq.reset(ackSeqs(content, this.eids));
+    setViewSettings(this.compare ? null : content.eid, content.view_settings);
+    this.show(content, fresh);
+    performance.mark('visdom:shown');
+  }
+
+  /** The join was refused (a bad name): show nothing and retry when env_list has it. */
+  refused(err) {
+    this.loading = null;
+    this.buffer = [];
+    this.seq.reset({});
+    this.missing = true;
+    this.show({ windows: [], reload: {} }, true);
+    this.onError(err.message);
   }
 
   inSnapshot(msg) {
