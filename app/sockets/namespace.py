@@ -100,15 +100,17 @@ class VisdomNamespace(Namespace):
             if data.get("windows") is False:
                 return {"eid": eid, "exists": False, "seq": 0, "undo": 0}
             return {"eid": eid, "windows": [], "reload": {}, "exists": False, "seq": 0, "undo": 0}
+        # `windows: false`: the page read the windows over HTTP (GET /api/env/<eid>,
+        # gzipped, started with the page): the seq alone says whether that snapshot
+        # missed a change, so the env's windows are not copied for nothing.
+        light = data.get("windows") is False
         try:
-            content = store.env_content(eid)
+            content = {"seq": store.env_seq(eid)} if light else store.env_content(eid)
         except VisdomError as exc:
             if exc.status == 409:  # an unreadable env file: tell the user, not just the ack
                 _notify("error", exc.message, eid)
             raise
-        if data.get("windows") is False:
-            # The page read the windows over HTTP (GET /api/env/<eid>, gzipped, started
-            # with the page): the seq says whether that snapshot missed a change.
+        if light:
             return {
                 "eid": eid,
                 "exists": True,

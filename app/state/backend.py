@@ -183,6 +183,11 @@ class StoreBackend(abc.ABC):
         "view_settings"} of env `eid`, all read at one seq; 404 ("eid") if absent."""
 
     @abc.abstractmethod
+    def env_seq(self, eid):
+        """Return the env's seq (its last change's number), as env_content would, without
+        copying its windows; 404 ("eid") if absent, 409 if its stored data is unreadable."""
+
+    @abc.abstractmethod
     def set_window_data(self, eid, win, data):
         """Overwrite window `win` (every window when win is None) with data a browser sent.
 

@@ -335,6 +335,12 @@ class ReplicaStore(StoreBackend):
             view = viewsettings.current(env.extra.get(viewsettings.KEY))
             return dict(clone(content), seq=env.seq, view_settings=clone(view))
 
+    def env_seq(self, eid):
+        env, _ = self._get(eid)
+        with env.lock:
+            self._open(env)
+            return env.seq
+
     def set_window_data(self, eid, win, data):
         if win is None:
             data = normalize_windows(data)

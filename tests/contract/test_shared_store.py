@@ -30,6 +30,7 @@ def test_each_process_reads_the_others_changes_in_order(shared):
     assert b.undo_count("e") == 1 and a.env_content("e")["reload"] == {"L": {"x": 3}}
     assert b.undo("e") == ("T", 0) and a.window("e", "T")["content"] == "hi"
     assert a.env_content("e")["seq"] == b.env_content("e")["seq"] == 7
+    assert a.env_seq("e") == b.env_seq("e") == 7  # the seq alone, read in either process
     # Both processes published their own changes, numbered from one sequence.
     seqs = sorted(seq for store in (a, b) for eid, _e, seq in store.published if eid == "e")
     assert seqs == list(range(1, 8))

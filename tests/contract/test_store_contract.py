@@ -62,7 +62,7 @@ def test_every_change_is_published_once_in_store_order(backend):
         t.join()
     seqs = [seq for eid, _event, seq in store.published if eid == "e"]
     assert seqs == list(range(1, 1 + 1 + 8 * 200))  # one message per change, no gap
-    assert store.env_content("e")["seq"] == seqs[-1]
+    assert store.env_content("e")["seq"] == store.env_seq("e") == seqs[-1]
     x = list(trace(store, "e", "L")["x"])
     for k in range(8):  # each writer's points in its own order
         mine = [v for v in x if (k + 1) * 1000 <= v < (k + 1) * 1000 + 200]
@@ -82,6 +82,18 @@ def test_a_refused_change_changes_and_publishes_nothing(backend):
             store.update_window("e", bad)
         assert 400 <= info.value.status < 500
     assert store.windows("e") == before and store.published == published
+
+
+def test_the_seq_alone_is_the_one_env_content_reads(backend):
+    store = backend.open_store()
+    with pytest.raises(VisdomError) as info:
+        store.env_seq("absent")
+    assert info.value.status == 404 and info.value.field == "eid"
+    create(store, "e", "L", line("a", [0], [0.0]))
+    append(store, "e", "L", "a", [1], [1.0])
+    store.set_layout_item("e", "L", {"x": 1})
+    assert store.env_seq("e") == store.env_content("e")["seq"] == 3
+    assert backend.open_store().env_seq("e") == 3  # read back from what was stored
 
 
 def test_non_finite_values_and_nulls_come_back_as_sent(backend):
