@@ -18,10 +18,9 @@ import tempfile
 import threading
 import time
 
-import redis
 import requests
 
-from .redis import require_redis
+from .redis import require_redis, wait_until_answering
 from .server import free_port
 
 
@@ -47,20 +46,7 @@ class AofRedis:
         cmd += ["--dir", self.dir, "--save", "", "--appendonly", "yes"]
         cmd += ["--appendfsync", "always"]
         self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT)
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.2, socket_timeout=1)
-        deadline = time.monotonic() + timeout
-        try:
-            while True:
-                try:
-                    if client.ping():
-                        return time.monotonic()
-                except redis.RedisError:  # refused, or LOADING while it reads the AOF
-                    pass
-                if time.monotonic() > deadline or self.proc.poll() is not None:
-                    raise AssertionError(f"redis-server on port {self.port} did not start")
-                time.sleep(0.002)
-        finally:
-            client.close()
+        return wait_until_answering(self.port, self.proc, timeout)
 
     def kill(self):
         """SIGKILL redis-server; return the time.monotonic() of the kill."""

@@ -26,6 +26,26 @@ def require_redis():
     pytest.skip(message)
 
 
+def wait_until_answering(port, proc, timeout):
+    """Return (time.monotonic()) once the redis-server `proc` on `port` answers PING, after
+    loading its data (it answers LOADING meanwhile); AssertionError if it exits or the
+    `timeout` passes first."""
+    client = redis.Redis(port=port, socket_connect_timeout=0.2, socket_timeout=1)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                if client.ping():
+                    return time.monotonic()
+            except redis.RedisError:  # refused, or LOADING while it reads its AOF
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise AssertionError(f"redis-server on port {port} did not start")
+            time.sleep(0.002)
+    finally:
+        client.close()
+
+
 class RedisProcesses:
     """redis-server processes on free ports in a temporary folder, stopped by stop()."""
 
@@ -43,17 +63,7 @@ class RedisProcesses:
         cmd += ["--save", "", "--appendonly", "no", *extra]
         self.procs.append((subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT), log))
         self.ports.append(port)
-        client = redis.Redis(port=port)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline or self.procs[-1][0].poll() is not None:
-                    raise AssertionError(f"redis-server on port {port} did not start") from None
-                time.sleep(0.02)
-        client.close()
+        wait_until_answering(port, self.procs[-1][0], timeout=10)
         return port
 
     def flush(self):
