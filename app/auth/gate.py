@@ -2,7 +2,8 @@
 
 `gate` (the first before_request) runs the origin check (app.auth.headers); then, with
 login on, lets an anonymous caller reach only PUBLIC_ENDPOINTS: everything else answers
-401 (or, for a browser asking for a page, a redirect to the login page). A caller is
+401 (or, for a browser asking for a page, a redirect to the login page); 503 naming Redis
+when the login could not be checked because Redis (STORE=redis://) is away. A caller is
 signed in by any of (flask-login's loaders below):
 
 - the flask-login session cookie (the login page),
@@ -15,10 +16,11 @@ tests/api/test_auth_gate.py walks app.url_map so that no new route escapes the g
 
 import secrets as pysecrets
 
-from flask import current_app, redirect, request, session
+from flask import current_app, g, redirect, request, session
 from flask_login import current_user
 
 from ..common import COOKIE, error_response
+from ..state.redis_conn import UNREACHABLE
 from . import tokens
 from .headers import check_origin
 from .sessions import current_auth
@@ -48,9 +50,21 @@ def load_session_user(user_id):
     if user is None or not pysecrets.compare_digest(user.fingerprint, fingerprint):
         return None
     login_id = session.get("visdom_login")
-    if login_id and auth.revoked.is_revoked(login_id):
+    if login_id and _revoked(auth, login_id):
         return None
     return user
+
+
+def _revoked(auth, login_id):
+    """Whether a login has ended. Redis (the revoked set of several processes) away: yes,
+    fail closed, and gate() answers the request 503 naming Redis instead of 401."""
+    try:
+        return auth.revoked.lookup(login_id)
+    except UNREACHABLE as exc:
+        g.visdom_login_unknown = exc
+        return True
+    except Exception:  # noqa: BLE001 - fail closed
+        return True
 
 
 def load_request_user(req):
@@ -62,7 +76,7 @@ def load_request_user(req):
     if header[:7].lower() == "bearer ":
         return auth.users.user_for_token(header[7:].strip())
     claims = tokens.read_login_cookie(req.cookies.get(COOKIE))
-    if claims is None or auth.revoked.is_revoked(claims["n"]):
+    if claims is None or _revoked(auth, claims["n"]):
         return None
     user = auth.users.get(claims["u"])
     if user is None or not pysecrets.compare_digest(user.fingerprint, claims["f"]):
@@ -87,6 +101,9 @@ def gate():
         return None
     if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
         return None
+    unknown = g.pop("visdom_login_unknown", None)
+    if unknown is not None:
+        raise unknown  # a 503 naming Redis (app/blueprints/errors.py), for pages too
     if _wants_page():
         return redirect(login_url(request.full_path.rstrip("?")))
     response = error_response("login required", 401)

@@ -38,6 +38,8 @@ class RevokedLogins:
     def is_revoked(self, login_id):
         return login_id in self._current()
 
+    lookup = is_revoked  # (a file is always there to ask)
+
     def revoke(self, login_id):
         """Mark `login_id` as ended; forget entries older than the cookie lifetime."""
         if not login_id:
@@ -57,18 +59,24 @@ class RedisRevokedLogins:
 
     One key per ended login, expiring when its cookie would: a logout through any process
     is seen by every other at its next request (and by their live-connection sweep
-    within a second). Redis down means "cannot tell": the login is refused.
+    within a second). Redis down means "cannot tell": the login is refused (is_revoked),
+    and an HTTP request learns why (lookup raises: app/auth/gate.py answers 503 naming
+    Redis, not 401, since nothing is wrong with the caller's credentials).
     """
 
     def __init__(self, url, lifetime):
         self.redis = client(url)  # fails fast while Redis is away
         self.lifetime = max(1, int(lifetime))
 
-    def is_revoked(self, login_id):
+    def lookup(self, login_id):
+        """Whether `login_id` has ended; raises when Redis cannot be asked."""
         if not login_id:
             return False
+        return bool(self.redis.exists(REDIS_PREFIX + login_id))
+
+    def is_revoked(self, login_id):
         try:
-            return bool(self.redis.exists(REDIS_PREFIX + login_id))
+            return self.lookup(login_id)
         except Exception:  # noqa: BLE001 - fail closed
             return True
 

@@ -24,6 +24,7 @@ from app.state.redis_keys import ALIVE_PREFIX, Key
 from app.state.redis_replica import Replica
 from app.state.redis_store import RedisStore
 from tests.support.outage import AofRedis, Writer, make_windows, run_outage, stored_points
+from tests.support.server import login_env
 
 from .test_fanout import Page
 
@@ -134,6 +135,41 @@ def test_reads_and_pages_answer_503_while_redis_is_down(store, server_factory):
         time.sleep(0.02)
     assert answer.status_code == 200, answer.text
     assert stored_points(server.url, "reads") == {"w0": {0}}
+
+
+def test_a_signed_in_writer_gets_503_naming_redis_not_401(store, server_factory, tmp_path):
+    """Login on: whether a login has ended is kept in Redis. While it is away the caller's
+    credentials cannot be checked, which is Redis' fault, not the caller's: 503, not 401
+    (an upstream client would tell its user the password is wrong) nor a login redirect."""
+    server = server_factory("-store", store.url, "-enable_login", env=login_env(tmp_path))
+    s = requests.Session()
+    form = {"username": "alice", "password": "s3cret", "next": "/"}
+    r = s.post(server.url + "/login", data=form, headers={"Origin": server.url}, timeout=10)
+    assert r.status_code == 200 and s.cookies, r.text[:300]
+    point = {"eid": "signed", "win": "w", "data": [{"x": [1], "y": [1.0], "type": "scatter"}]}
+    assert s.post(server.url + "/events", data=json.dumps(point), timeout=10).status_code == 200
+    anonymous = requests.post(server.url + "/events", data=json.dumps(point), timeout=10)
+    store.kill()
+    try:
+        answers = [
+            s.post(server.url + "/events", data=json.dumps(point), timeout=10),
+            s.get(server.url + "/env/signed", headers={"Accept": "text/html"}, timeout=10),
+        ]
+        for answer in answers:
+            assert answer.status_code == 503, (answer.request.url, answer.text[:300])
+            assert is_redis_503(answer.text) and answer.headers["Retry-After"] == "1"
+        # No credentials at all: still 401, Redis or not.
+        nobody = requests.post(server.url + "/events", data=json.dumps(point), timeout=10)
+        assert nobody.status_code == anonymous.status_code == 401
+    finally:
+        store.start()
+    deadline = time.monotonic() + RECOVERY_BOUND
+    while True:
+        answer = s.post(server.url + "/events", data=json.dumps(point), timeout=10)
+        if answer.status_code == 200 or time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
+    assert answer.status_code == 200, answer.text
 
 
 def test_a_lock_left_in_redis_by_this_process_is_taken_over_at_once(store, server_factory):
