@@ -37,10 +37,12 @@ node_modules/.installed: package.json package-lock.json | check-tools
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# The browser libraries into app/static/vendor, then the .br/.gz copies of every static
-# text file over 1 KB (served by Accept-Encoding; `make dist` ships them in the wheel).
+# The browser libraries into app/static/vendor, each page's ES modules bundled into one file
+# (app/static/js/bundle), then the .br/.gz copies of every static text file over 1 KB
+# (served by Accept-Encoding; `make dist` ships them in the wheel).
 vendor: node_modules/.installed $(BIN)/.installed
 	$(BIN)/python scripts/vendor.py
+	$(BIN)/python scripts/bundle.py
 	$(BIN)/python scripts/compress.py
 
 setup: $(BIN)/.installed vendor
@@ -128,5 +130,5 @@ screenshot: setup system-packages
 clean:
 	rm -rf $(VENV) $(UPSTREAM_VENV) $(UPSTREAM3_VENV) $(FRAMEWORKS_VENV) node_modules app/static/vendor .pytest_cache
 	find app/static -name '*.br' -delete -o -name '*.gz' -delete
-	rm -f app/static/compressed.json
+	rm -rf app/static/compressed.json app/static/bundles.json app/static/js/bundle
 	rm -rf dist build visdom_flask.egg-info

@@ -14,6 +14,10 @@ sent only when it matches the file as it is now, and only when the browser accep
 encoding (q-values honoured, q=0 refuses): brotli, then gzip, else the file itself. Each
 encoding has its own ETag and Content-Length; `Vary: Accept-Encoding` tells caches so.
 
+scripts/bundle.py bundles each page's ES modules into one file (js/bundle/<page>.js) and
+writes `bundles.json`, the SHA-256 of every module each bundle was made from: a page loads
+its bundle only while all of them are unchanged, else its modules (entry_script).
+
 JSON answers over 1 KB are gzipped when the client accepts gzip and is not on this
 machine (compress_json): over a network 28 MB of get_window_data become 11 MB, but on
 loopback compressing and inflating them costs more (0.35 s each side) than sending them.
@@ -24,6 +28,7 @@ Behind a reverse proxy, VISDOM_PROXY_FIX gives the real client's address. The so
 import gzip
 import hashlib
 import json
+import logging
 import mimetypes
 import os
 import posixpath
@@ -31,6 +36,8 @@ import re
 
 from flask import abort, current_app, request, send_file
 from werkzeug.security import safe_join
+
+log = logging.getLogger(__name__)
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Preference when the browser accepts several encodings with the same q-value.
@@ -67,6 +74,31 @@ class StaticFiles:
             if manifest.get(rel) == digest:
                 self.fresh.add(rel)
         self.build = build.hexdigest()[:BUILD_CHARS]
+        self.bundles = {}  # entry module -> its bundle, when made from the modules as they are
+        try:
+            with open(os.path.join(self.folder, "bundles.json"), encoding="utf-8") as f:
+                bundles = json.load(f)
+        except (OSError, ValueError):
+            bundles = {}
+        for entry, record in bundles.items() if isinstance(bundles, dict) else ():
+            if self._bundle_fresh(record):
+                self.bundles[entry] = record["bundle"]
+            elif entry in self.digests:
+                log.warning(
+                    "%s changed since its bundle was made: serving its modules "
+                    "unbundled (run `make setup` to bundle it again)",
+                    entry,
+                )
+
+    def _bundle_fresh(self, record):
+        """Whether a bundles.json record names a bundle made from today's modules."""
+        try:
+            bundle, sources = record["bundle"], record["sources"]
+            return self.digests.get(bundle) == record["digest"] and all(
+                self.digests.get(rel) == digest for rel, digest in sources.items()
+            )
+        except (KeyError, TypeError, AttributeError):
+            return False
 
     def _files(self):
         for root, _dirs, names in os.walk(self.folder):
@@ -76,12 +108,21 @@ class StaticFiles:
                 path = os.path.join(root, name)
                 yield os.path.relpath(path, self.folder).replace(os.sep, "/")
 
-    def module_graph(self, entry):
-        """Every module `entry` (a path under the folder) imports, directly or not, in order.
+    def entry_script(self, entry):
+        """The file a page loads for its entry module: its bundle (scripts/bundle.py), or,
+        when the modules changed since it was made (or it was never made), the entry."""
+        return self.bundles.get(entry, entry)
 
-        The pages list them as <link rel="modulepreload">: the browser fetches the whole
-        graph at once instead of one level of imports after the other.
-        """
+    def preloads(self, entry):
+        """What a page lists as <link rel="modulepreload">: its bundle, or without one every
+        module of its graph, so the browser fetches them all at once instead of one level
+        of imports after the other."""
+        if entry in self.bundles:
+            return [self.bundles[entry]]
+        return self.module_graph(entry)
+
+    def module_graph(self, entry):
+        """Every module `entry` (a path under the folder) imports, directly or not, in order."""
         graph = self.__dict__.setdefault("_graphs", {})
         if entry not in graph:
             seen, todo = [], [entry]
@@ -218,4 +259,5 @@ def init_app(app, base):
             values["build"] = static_files().build
 
     app.after_request(compress_json)
-    app.jinja_env.globals["module_graph"] = lambda entry: static_files().module_graph(entry)
+    app.jinja_env.globals["module_preloads"] = lambda entry: static_files().preloads(entry)
+    app.jinja_env.globals["entry_script"] = lambda entry: static_files().entry_script(entry)

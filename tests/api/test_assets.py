@@ -15,11 +15,15 @@ ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "app" / "static"
 
 
-def load_compress():
-    spec = importlib.util.spec_from_file_location("compress", ROOT / "scripts" / "compress.py")
+def load_script(name):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def load_compress():
+    return load_script("compress")
 
 
 @pytest.fixture
@@ -28,6 +32,19 @@ def build(app):
         from app.assets import static_files
 
         return static_files().build
+
+
+@pytest.fixture
+def unbundled(app):
+    """The app as a developer sees it after editing a module without `make setup`: no
+    bundle is fresh, so the pages load their modules one by one."""
+    with app.app_context():
+        from app.assets import static_files
+
+        files = static_files()
+        kept, files.bundles = files.bundles, {}
+        yield
+        files.bundles = kept
 
 
 def get(client, url, **kwargs):
@@ -48,7 +65,7 @@ def test_pages_link_hashed_urls_that_are_cached_for_a_year(client, build):
     # The page itself changes with the envs: never cached as immutable.
     assert "immutable" not in page.headers.get("Cache-Control", "")
     urls = asset_urls(page.get_data(as_text=True))
-    assert any(u.endswith("/js/pages/env.js") for u in urls)
+    assert any(u.endswith("/js/bundle/env.js") for u in urls)
     assert urls and all(u.startswith(f"/static/{build}/") for u in urls), urls
     for url in urls:
         resp = get(client, url, headers={"Accept-Encoding": "identity"})
@@ -216,9 +233,11 @@ def test_small_json_answers_stay_plain(client):
     assert len(resp.get_data()) < 1024 and "Content-Encoding" not in resp.headers
 
 
-def test_pages_preload_their_whole_module_graph(client, build):
-    """Every module the entry imports (directly or not) is preloaded; nothing else."""
+def test_pages_preload_their_whole_module_graph(client, build, unbundled):
+    """Without a bundle, every module the entry imports (directly or not) is preloaded;
+    nothing else."""
     html = get(client, "/env/main").get_data(as_text=True)
+    assert re.search(r'<script type="module" src="/static/[0-9a-f]+/js/pages/env.js">', html)
     preloads = re.findall(r'<link rel="modulepreload" href="/static/[0-9a-f]+/([^"]+)"', html)
     assert "js/workspace/workspace.js" in preloads and "js/panes/plot/plot.js" in preloads
     assert "js/pages/runs.js" not in preloads and "js/export/standalone.js" not in preloads
@@ -242,3 +261,65 @@ def test_pages_preload_their_whole_module_graph(client, build):
     )
     runs = get(client, "/runs").get_data(as_text=True)
     assert "js/runs/data.js" in runs and "plotly-basic" not in runs
+
+
+PAGES = {"/env/main": "env", "/runs": "runs", "/alerts": "alerts"}
+
+
+def test_pages_load_one_bundle_of_their_modules(client, build):
+    """`make setup` bundles each page's modules (scripts/bundle.py): the page loads one file."""
+    for url, name in PAGES.items():
+        html = get(client, url).get_data(as_text=True)
+        bundle = f"/static/{build}/js/bundle/{name}.js"
+        assert f'<script type="module" src="{bundle}">' in html, url
+        preloads = re.findall(r'<link rel="modulepreload" href="([^"]+)"', html)
+        assert preloads == [bundle], url
+        assert f"js/pages/{name}.js" not in html, url
+        resp = get(client, bundle, headers={"Accept-Encoding": "br"})
+        assert resp.status_code == 200 and resp.headers["Cache-Control"] == IMMUTABLE
+        assert resp.headers["Content-Encoding"] == "br", url
+        assert brotli.decompress(resp.get_data()) == (STATIC / f"js/bundle/{name}.js").read_bytes()
+
+
+def test_each_bundle_is_made_from_every_module_of_its_page_as_it_is_now():
+    manifest = json.loads((STATIC / "bundles.json").read_text())
+    files = StaticFiles(STATIC)
+    assert set(manifest) == {f"js/pages/{p.name}" for p in (STATIC / "js/pages").glob("*.js")}
+    for entry, record in manifest.items():
+        assert files.entry_script(entry) == record["bundle"] == f"js/bundle/{entry[9:]}"
+        # esbuild's inputs hold every module the entry imports, as they are today.
+        assert {entry, *files.module_graph(entry)} <= set(record["sources"]), entry
+        for rel, digest in record["sources"].items():
+            assert files.digests[rel] == digest, rel
+
+
+def test_a_bundle_older_than_its_modules_is_never_served(tmp_path):
+    """A developer edits a module without running setup: the page gets its modules."""
+    bundle = load_script("bundle")
+    (tmp_path / "js" / "pages").mkdir(parents=True)
+    (tmp_path / "js" / "lib").mkdir()
+    (tmp_path / "js" / "pages" / "p.js").write_text(
+        "import { a } from '../lib/a.js';\nconsole.log(a, import.meta.url);\n"
+    )
+    lib = tmp_path / "js" / "lib" / "a.js"
+    lib.write_text("export const a = 'first-version';\n")
+    bundle.main(static=tmp_path)
+    made = tmp_path / "js" / "bundle" / "p.js"
+    assert "first-version" in made.read_text() and "import.meta.url" in made.read_text()
+    files = StaticFiles(tmp_path)
+    assert files.entry_script("js/pages/p.js") == "js/bundle/p.js"
+    assert files.preloads("js/pages/p.js") == ["js/bundle/p.js"]
+
+    lib.write_text("export const a = 'second-version';\n")
+    files = StaticFiles(tmp_path)
+    assert files.entry_script("js/pages/p.js") == "js/pages/p.js"
+    assert files.preloads("js/pages/p.js") == ["js/lib/a.js"]
+    made.write_text(made.read_text().replace("first-version", "second-version"))
+    assert StaticFiles(tmp_path).entry_script("js/pages/p.js") == "js/pages/p.js"  # hand-made
+
+    bundle.main(static=tmp_path)
+    assert "second-version" in made.read_text()
+    assert StaticFiles(tmp_path).entry_script("js/pages/p.js") == "js/bundle/p.js"
+    for broken in ("{", "[]", '{"js/pages/p.js": 3}', '{"js/pages/p.js": {"bundle": 1}}'):
+        (tmp_path / "bundles.json").write_text(broken)
+        assert StaticFiles(tmp_path).entry_script("js/pages/p.js") == "js/pages/p.js"

@@ -37,16 +37,23 @@ const TIERS = [
 // /static/<build>/ prefix (app/assets.py), so they are cached as long as the page is.
 const url = (file) => new URL(`../../vendor/${file}`, import.meta.url).href;
 
-const loaded = new Map(); // tier name -> its Plotly
-const loading = new Map(); // tier name -> promise of its Plotly
+// One registry per page, whichever copy of this module asks: the page's bundle
+// (js/bundle/) holds one, and a module imported on its own (as the tests import it) is
+// another copy of the same code.
+const registry = (window.__visdomPlotly ??= { loaded: new Map(), loading: new Map() });
+const loaded = registry.loaded; // tier name -> its Plotly
+const loading = registry.loading; // tier name -> promise of its Plotly
 // The env and window pages load the basic bundle themselves, as an async classic script
 // in their head (base.html): it compiles as soon as it is fetched, while the page's ES
 // modules are still on their way, instead of after them.
 const early = document.querySelector('script[data-plotly]');
-if (early) adopt(early, TIERS.find((t) => t.name === early.dataset.plotly));
-// A page that brought its own plotly.js (an exported HTML file inlines the full bundle,
-// and its modules have data: URLs, with no vendor folder beside them): that one draws all.
-else if (window.Plotly) loaded.set('full', window.Plotly);
+if (!loaded.size && !loading.size) {
+  // (else another copy of this module has adopted them already)
+  if (early) adopt(early, TIERS.find((t) => t.name === early.dataset.plotly));
+  // A page that brought its own plotly.js (an exported HTML file inlines the full bundle,
+  // and its modules have data: URLs, with no vendor folder beside them): that one draws all.
+  else if (window.Plotly) loaded.set('full', window.Plotly);
+}
 
 /** Take the page's own plotly.js <script> as the bundle of `tier` (run, or on its way). */
 function adopt(script, tier) {
