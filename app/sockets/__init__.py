@@ -34,6 +34,7 @@ def init_app(app):
         json=SocketJSON,
         client_manager=manager,
     )
+    app.wsgi_app = SocketIOPath(app.wsgi_app)
     socketio.on_namespace(VisdomNamespace("/"))
     registry = ClientRegistry()
     app.extensions["visdom_clients"] = registry
@@ -46,6 +47,27 @@ def init_app(app):
     if manager is not None:
         # The Redis store PUBLISHes each change from the script that stores it.
         store.fanout = (manager.holding, manager.channel)
+
+
+class SocketIOPath:
+    """Flask-SocketIO's WSGI middleware, for requests to Socket.IO's own path only.
+
+    It wraps every request: it copies the environ, and under gunicorn engineio's
+    middleware defines a class on each call (to mimic eventlet's socket holder). That
+    was ~40 µs of CPU per request, a twentieth of a single-point append, for requests
+    that go straight on to Flask. The path test is the one engineio's middleware makes.
+    """
+
+    def __init__(self, middleware):
+        self.middleware = middleware
+        self.app = middleware.wsgi_app  # Flask's own wsgi_app
+        self.path = middleware.engineio_path  # "/<base>/socket.io/"
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO")
+        if path is not None and path.startswith(self.path):
+            return self.middleware(environ, start_response)
+        return self.app(environ, start_response)
 
 
 def close_connections(app):

@@ -405,3 +405,31 @@ def test_join_env_of_a_missing_env_gets_its_windows_once_created(sockets, post):
         if name == "window"
     ]
     assert pushed and pushed[0]["window"]["content"] == "hi"
+
+
+# -- the WSGI stack -----------------------------------------------------------------------
+
+
+def test_only_socketio_requests_go_through_its_middleware(app, client):
+    """Flask-SocketIO's middleware costs every request it sees (an environ copy, a class
+    made per call under gunicorn): app/sockets SocketIOPath hands it Socket.IO's only."""
+    from app.sockets import SocketIOPath
+
+    outer = app.wsgi_app
+    assert isinstance(outer, SocketIOPath) and outer.path == "/socket.io/"
+    seen = []
+    middleware = outer.middleware
+
+    def counting(environ, start_response):
+        seen.append(environ["PATH_INFO"])
+        return middleware(environ, start_response)
+
+    outer.middleware = counting
+    try:
+        assert client.get("/healthz").status_code == 200
+        assert client.post("/env_state", data="{}").status_code == 200
+        polled = client.get("/socket.io/?EIO=4&transport=polling")
+    finally:
+        outer.middleware = middleware
+    assert seen == ["/socket.io/"]
+    assert polled.status_code == 200 and polled.get_data(as_text=True).startswith("0{")
