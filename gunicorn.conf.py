@@ -8,7 +8,7 @@ see docs). Override anything on the command line, e.g. `gunicorn -b 0.0.0.0:8097
 import os
 
 bind = [os.environ.get("VISDOM_BIND", f"127.0.0.1:{os.environ.get('VISDOM_PORT', '8097')}")]
-worker_class = "gthread"
+worker_class = "app.worker.ThreadWorker"  # gthread, a connection kept on its thread
 workers = 1
 threads = int(os.environ.get("VISDOM_THREADS", "100"))
 timeout = 0

@@ -220,13 +220,14 @@ KEEPALIVE = 75  # seconds an idle client connection stays open (nginx's default)
 
 
 def serve_gunicorn(make_app, host, port, threads, ssl=None):
-    """Serve through gunicorn's gthread worker, the same server a deployment uses."""
+    """Serve through gunicorn's gthread worker (app/worker.py), the same server a
+    deployment uses."""
     from gunicorn.app.base import BaseApplication
 
     class Server(BaseApplication):
         def load_config(self):
             self.cfg.set("bind", [f"[{host}]:{port}" if ":" in host else f"{host}:{port}"])
-            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("worker_class", "app.worker.ThreadWorker")
             self.cfg.set("workers", 1)
             self.cfg.set("threads", threads)
             self.cfg.set("timeout", 0)

@@ -35,6 +35,7 @@ LAYERS = {
     "app.config": 0,
     "app.extensions": 0,
     "app.memory": 0,
+    "app.worker": 0,
     "app.version": 0,
     "app.panes": 1,
     "app.api_spec": 1,
