@@ -532,18 +532,13 @@ def pages(total, chunk, fifty_points, tensorboard=True, rounds=3):
     with Server("ours") as srv, Browser() as browser:
         client(srv.port, "load", total, chunk, ours=True)
         write_fifty(srv.url, 50, fifty_points)
-        big = median_visits(
-            [visit(browser, srv.url, lambda: big_visit(browser, srv.url)) for _ in range(rounds)]
-        )
-        fif = median_visits(
-            [
-                visit(
-                    browser,
-                    srv.url,
-                    lambda: page_fifty(browser, srv.url, 50, 0, write=False, scroll=False),
-                )
-                for _ in range(rounds)
-            ]
+
+        def median_of_rounds(open_fn):
+            return median_visits([visit(browser, srv.url, open_fn) for _ in range(rounds)])
+
+        big = median_of_rounds(lambda: big_visit(browser, srv.url))
+        fif = median_of_rounds(
+            lambda: page_fifty(browser, srv.url, 50, 0, write=False, scroll=False)
         )
         tb = tensorboard_visits(browser, total, rounds) if tensorboard else None
     rows = []
