@@ -2,13 +2,16 @@
 
     .venv/bin/python bench/append_path.py            # 30,000 appends, best of 5 rounds
     .venv/bin/python bench/append_path.py -n 60000 --cprofile
+    .venv/bin/python bench/append_path.py --store redis   # on a redis-server of its own
 
 The app (create_app, embedded store in a temporary folder) is called as a WSGI server
 calls it, with upstream-style /update bodies (those of bench/scaleout.py): the figure is the
 app's own work per append (Flask, the gate, parsing, the store, the journal write), without
 gunicorn, sockets and thread hand-overs. It is a process-CPU figure and the best of five
 rounds, so it moves little when other work shares the machine (bench/scaleout.py's rates
-do); compare it before and after a change of the write path.
+do); compare it before and after a change of the write path. With `--store redis` the app
+writes to a redis-server started for the run (appendfsync everysec, as bench/scaleout.py):
+the figure is then the app's CPU per append on Redis, Redis's own CPU left out.
 """
 
 import argparse
@@ -26,13 +29,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 
-def make_app(root):
+def make_app(root, store=None):
     from app import create_app
 
     os.environ["VISDOM_INSTANCE_PATH"] = os.path.join(root, "instance")
     env_path = os.path.join(root, "envs")
     os.makedirs(env_path)
-    return create_app({"ENV_PATH": env_path, "LOGGING_LEVEL": "WARNING"})
+    config = {"ENV_PATH": env_path, "LOGGING_LEVEL": "WARNING"}
+    if store:
+        config["STORE"] = store
+    return create_app(config)
 
 
 def caller(app):
@@ -82,10 +88,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=30_000, help="appends timed (default 30,000)")
     parser.add_argument("--cprofile", action="store_true", help="print a cProfile of 5,000")
+    parser.add_argument(
+        "--store", choices=("embedded", "redis"), default="embedded", help="the store appended to"
+    )
     args = parser.parse_args()
     root = tempfile.mkdtemp(prefix="visdom-append-path-")
+    redis = None
     try:
-        app = make_app(root)
+        if args.store == "redis":
+            from scripts.cluster import Cluster
+
+            redis = Cluster(os.path.join(root, "cluster"), n=0)
+            redis.start_redis()
+        app = make_app(root, redis.store_url if redis else None)
         call = caller(app)
         for k in range(4):
             trace = {"x": [0], "y": [0.5], "name": "1", "type": "scatter"}
@@ -118,6 +133,8 @@ def main():
             pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
         app.extensions["visdom_store"].close()
     finally:
+        if redis:
+            redis.stop()
         shutil.rmtree(root, ignore_errors=True)
 
 

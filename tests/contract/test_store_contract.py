@@ -107,6 +107,32 @@ def test_non_finite_values_and_nulls_come_back_as_sent(backend):
         assert math.isnan(got[1]) and math.isnan(got[-1]) and len(got) == len(y) + 1
 
 
+def test_short_lists_and_odd_values_come_back_as_sent(backend):
+    """Below COLUMN_MIN points x and y are plain lists: NaN, infinities and nulls in them or
+    in the options, integers past 64 bits and lone surrogates must come back as sent."""
+    store = backend.open_store()
+    y = [0.5, math.nan, None, math.inf, -math.inf, 1e300, -0.0]
+    create(store, "e", "S", line("a", list(range(len(y))), y, z=[1, math.nan]))
+    append(store, "e", "S", "a", [len(y)], [math.inf])
+    create(store, "e", "O", line("o", [0], [1.0], opacity=math.nan, note="é ✓"))
+    create(store, "e", "W", line("w", [0, 1], [2**70, 1], note="\ud800"))
+    create(store, "e", "F", line("f", [0, 1], [1.5, 2.5], meta={"k": [1, 2.5, "x", None]}))
+    append(store, "e", "F", "f", [2], [3.5])
+    for reader in (store, backend.open_store()):
+        got = trace(reader, "e", "S")
+        ys = list(got["y"])
+        assert ys[0] == 0.5 and math.isnan(ys[1]) and ys[2] is None
+        assert ys[3:] == [math.inf, -math.inf, 1e300, -0.0, math.inf]
+        assert got["z"][0] == 1 and math.isnan(got["z"][1])
+        odd = trace(reader, "e", "O")
+        assert math.isnan(odd["opacity"]) and odd["note"] == "é ✓"
+        assert list(trace(reader, "e", "W")["y"]) == [2**70, 1]
+        assert trace(reader, "e", "W")["note"] == "\ud800"
+        fine = trace(reader, "e", "F")
+        assert list(fine["y"]) == [1.5, 2.5, 3.5]
+        assert fine["meta"] == {"k": [1, 2.5, "x", None]}
+
+
 @pytest.mark.parametrize("clean", [True, False], ids=["restart", "crash"])
 def test_a_restart_restores_every_change(backend, clean):
     store = backend.open_store()
