@@ -14,17 +14,71 @@ same machine. A connection that stays quiet longer goes back to the poller as be
 idle connections hold no thread, and everything else (websockets, timeouts, graceful
 stop, max_requests, HTTP/2) is gthread's own. `gunicorn wsgi:app` (gunicorn.conf.py)
 and `python -m app` both use it.
+
+Its processes also answer an HTTP/1 response whose body is one small piece (an append's
+answer, a JSON reply: nearly all of them) in one send, headers and body together
+(OneSendResponse). gunicorn sends the headers, then the body: two syscalls, and two
+segments the client wakes for. With one, a do-nothing app under wrk took ~45 us less
+CPU per request (~285 against ~330 us; bench figures in the README).
 """
 
 import select
 
+from gunicorn.http import wsgi
 from gunicorn.workers.gthread import ThreadWorker as GThreadWorker
 
 # How long a worker thread waits for the next request of the connection it answered.
 LINGER = 0.002
+# The largest body sent in one piece with its headers (a larger one is not copied).
+ONE_SEND_MAX = 64 * 1024
+
+
+class _Headers:
+    """Stands in for the socket while gunicorn writes the headers: keeps them."""
+
+    __slots__ = ("data",)
+
+    def sendall(self, data):
+        self.data = data
+
+
+class OneSendResponse(wsgi.Response):
+    """gunicorn's HTTP/1 response, its headers sent with the first piece of the body when
+    that piece is small, not chunked, and a body the response may carry in full. Anything
+    else (HEAD, 204, 304, chunked, large, a file) goes gunicorn's own way."""
+
+    def write(self, arg):
+        if (
+            self.headers_sent
+            or type(arg) is not bytes
+            or not arg
+            or len(arg) > ONE_SEND_MAX
+            or self.chunked
+            or self._omits_body
+            or (self.response_length is not None and len(arg) > self.response_length)
+        ):
+            return super().write(arg)
+        sock, head = self.sock, _Headers()
+        self.sock = head  # gunicorn formats the headers (and marks them sent) ...
+        try:
+            self.send_headers()
+        finally:
+            self.sock = sock
+        self.sent += len(arg)
+        sock.sendall(head.data + arg)  # ... and they leave with the body
+
+
+def use_one_send():
+    """Make gunicorn's HTTP/1 responses in this process OneSendResponse (wsgi.create
+    builds a `wsgi.Response` unless a protocol, HTTP/2, brings its own)."""
+    wsgi.Response = OneSendResponse
 
 
 class ThreadWorker(GThreadWorker):
+    def init_process(self):
+        use_one_send()  # in the worker process, after the fork
+        super().init_process()
+
     def handle(self, conn):
         while True:
             keep = super().handle(conn)

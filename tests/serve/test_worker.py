@@ -4,6 +4,7 @@ coming. Real server processes (`python -m app`), raw sockets and http.client."""
 import http.client
 import json
 import os
+import re
 import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -137,3 +138,61 @@ def test_both_ways_to_serve_use_it():
         assert 'worker_class = "app.worker.ThreadWorker"' in f.read()
     with open(os.path.join(ROOT, "app", "__main__.py"), encoding="utf-8") as f:
         assert '"worker_class", "app.worker.ThreadWorker"' in f.read()
+
+
+class FakeRequest:
+    """What gunicorn's Response reads of a parsed request."""
+
+    def __init__(self, method="GET", version=(1, 1)):
+        self.method, self.version = method, version
+
+    def should_close(self):
+        return False
+
+
+class Wire:
+    def __init__(self):
+        self.sends = []
+
+    def sendall(self, data):
+        self.sends.append(bytes(data))
+
+
+def respond(response_class, method, status, headers, body):
+    from gunicorn.config import Config
+
+    wire = Wire()
+    resp = response_class(FakeRequest(method), wire, Config())
+    resp.start_response(status, headers)
+    for piece in body:
+        resp.write(piece)
+    resp.close()
+    return wire.sends
+
+
+SMALL = [b'{"ok": true}']
+CASES = [  # method, status, headers, body pieces, sends expected
+    ("GET", "200 OK", [("Content-Length", "12")], SMALL, 1),
+    ("POST", "200 OK", [("Content-Length", "2"), ("X-Name", "é")], [b"w1"], 1),
+    ("GET", "200 OK", [("Content-Length", "4")], [b"ab", b"cd"], 2),  # second piece alone
+    ("GET", "200 OK", [("Content-Length", "3")], [b"abcdef"], 2),  # gunicorn cuts it
+    ("GET", "200 OK", [], [b"ab", b"cd"], 4),  # no length: chunked, gunicorn's framing
+    ("HEAD", "200 OK", [("Content-Length", "12")], SMALL, 1),  # headers only
+    ("GET", "204 No Content", [], [b""], 1),
+    ("GET", "304 Not Modified", [("ETag", '"x"')], [], 1),
+    ("GET", "200 OK", [("Content-Length", "70000")], [b"x" * 70_000], 2),  # large: not copied
+    ("GET", "200 OK", [("Content-Length", "0")], [b""], 1),
+]
+
+
+@pytest.mark.parametrize("method,status,headers,body,sends", CASES)
+def test_a_response_is_gunicorns_bytes_in_fewer_sends(method, status, headers, body, sends):
+    """OneSendResponse writes the very bytes gunicorn writes (its Date aside); a small
+    body leaves in the same send as the headers."""
+    from app.worker import OneSendResponse
+
+    ours = b"".join(respond(OneSendResponse, method, status, headers, body))
+    theirs = b"".join(respond(OneSendResponse.__bases__[0], method, status, headers, body))
+    date = re.compile(rb"\r\nDate: [^\r]*")
+    assert date.sub(b"", ours) == date.sub(b"", theirs)
+    assert len(respond(OneSendResponse, method, status, headers, body)) == sends
