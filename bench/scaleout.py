@@ -36,6 +36,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 sys.path.insert(0, ROOT)
 
+import soak_lib  # noqa: E402  (bench/, this script's folder)
 from cluster import NGINX, NGINX_MAIN, TEMPLATE, Cluster, render_nginx, wait_http  # noqa: E402
 
 from tests.support.server import ServerProcess, free_port  # noqa: E402
@@ -184,8 +185,7 @@ def make_windows(servers, threads, windows=4):
 
 def py_spy():
     """The py-spy next to this interpreter (the venv's), else the one on PATH."""
-    here = os.path.join(os.path.dirname(sys.executable), "py-spy")
-    found = here if os.path.exists(here) else shutil.which("py-spy")
+    found = soak_lib.py_spy()
     if not found:
         raise SystemExit("py-spy is not installed (pip install -r requirements-dev.txt)")
     return found

@@ -12,6 +12,7 @@ reset it reads the window (/win_data) and writes `S key t0 t1 xs` (xs comma-sepa
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -358,19 +359,60 @@ class HeapSampler:
 # ---- the server process ----------------------------------------------------------------
 
 
+POOL_PREFIX = "ThreadPoolExecutor-"  # the names of gunicorn gthread's request threads
+
+
+def py_spy():
+    """The py-spy next to this interpreter (the venv's), else the one on PATH, else None."""
+    here = os.path.join(os.path.dirname(sys.executable), "py-spy")
+    return here if os.path.exists(here) else shutil.which("py-spy")
+
+
+def pool_threads(pids):
+    """How many threads of the processes `pids` are gunicorn's request pool, read from
+    their names with `py-spy dump` (without pausing them); None when py-spy cannot tell.
+
+    The pool grows to its peak concurrency (at most -threads) and stays there: the rest
+    of the threads (ours: sockets, alerts, liveness, pub/sub) are what must not grow."""
+    spy = py_spy()
+    if not spy:
+        return None
+    count = 0
+    for pid in pids:
+        for _attempt in range(3):  # a dump read while threads come and go may fail
+            try:
+                out = subprocess.run(
+                    [spy, "dump", "--nonblocking", "--pid", str(pid)],
+                    capture_output=True,
+                    text=True,
+                    timeout=20,
+                )
+            except (OSError, subprocess.TimeoutExpired):
+                continue
+            if out.returncode == 0:
+                count += out.stdout.count(f'"{POOL_PREFIX}')
+                break
+        else:
+            return None
+    return count
+
+
 class HealthSampler:
     """RSS, open fds and threads of a process and its children (gunicorn master + worker),
-    and how many of those fds are connections to Redis (`redis_port`; its pool's size
-    changes when Redis dies and comes back, which is not a leak)."""
+    how many of those threads are gunicorn's request pool (pool_threads), and how many of
+    the fds are connections to Redis (`redis_port`; its pool's size changes when Redis
+    dies and comes back, which is not a leak)."""
 
     def __init__(self, pid, redis_port=None):
         self.root = psutil.Process(pid)
         self.redis_port = redis_port
-        self.samples = []  # (t, rss MB, fds, threads, processes, connections to Redis)
+        # (t, rss MB, fds, threads, processes, connections to Redis, pool threads or None)
+        self.samples = []
 
     def sample(self):
         rss = fds = threads = to_redis = 0
         procs = [self.root] + self.root.children(recursive=True)
+        pool = pool_threads([p.pid for p in procs])
         for proc in procs:
             try:
                 with proc.oneshot():
@@ -382,7 +424,7 @@ class HealthSampler:
                     to_redis += sum(1 for c in conns if c.raddr and c.raddr[1] == self.redis_port)
             except psutil.Error:
                 continue
-        self.samples.append((time.time(), rss / 1e6, fds, threads, len(procs), to_redis))
+        self.samples.append((time.time(), rss / 1e6, fds, threads, len(procs), to_redis, pool))
 
 
 def nearest(samples, t):
