@@ -140,7 +140,14 @@ def encode(value, path, old, cols, ops, odd):
     """Return `value` with Columns replaced by references; queue their new bytes. The path
     of a value orjson would write differently (a NaN or infinite float) goes into `odd`."""
     if isinstance(value, dict):
-        return {k: encode(v, f"{path}/{k}", old, cols, ops, odd) for k, v in value.items()}
+        out = {}
+        for k, v in value.items():
+            kind = type(v)
+            if kind in _SCALARS and (kind is not float or math.isfinite(v)):
+                out[k] = v  # most values of a window: no path to build, no call
+            else:
+                out[k] = encode(v, f"{path}/{k}", old, cols, ops, odd)
+        return out
     if isinstance(value, list):
         kinds = set(map(type, value))
         if kinds <= _SCALARS:

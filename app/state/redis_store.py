@@ -83,25 +83,32 @@ def connect(url):
 def pack_command(*parts):
     """Return a command in Redis's protocol (RESP), packed as redis-py packs it: str as
     UTF-8, int and float by repr, bytes as they are; a bool is a DataError."""
-    out = [b"*%d\r\n" % len(parts)]
+    return b"*%d\r\n" % len(parts) + pack_parts(parts)
+
+
+def pack_parts(parts):
+    """Return the arguments `parts` in RESP, without the count that heads a command."""
+    out = []
     for part in parts:
         kind = type(part)
         if kind is str:
             part = part.encode("utf-8")
-        elif kind is bytes:
-            pass
-        elif kind is bool:
-            raise redis.DataError("a bool is not a Redis argument; send a str, int or bytes")
-        elif isinstance(part, (int, float)):
-            part = repr(part).encode("ascii")
-        elif isinstance(part, (bytes, bytearray, memoryview)):
-            part = bytes(part)
-        elif isinstance(part, str):
-            part = str(part).encode("utf-8")
-        else:
-            raise redis.DataError(f"{kind.__name__} is not a Redis argument")
-        out += (b"$%d\r\n" % len(part), part, b"\r\n")
+        elif kind is not bytes:
+            part = _argument(part)
+        out.append(b"$%d\r\n%b\r\n" % (len(part), part))
     return b"".join(out)
+
+
+def _argument(part):
+    if isinstance(part, bool):
+        raise redis.DataError("a bool is not a Redis argument; send a str, int or bytes")
+    if isinstance(part, (int, float)):
+        return repr(part).encode("ascii")
+    if isinstance(part, (bytes, bytearray, memoryview)):
+        return bytes(part)
+    if isinstance(part, str):
+        return str(part).encode("utf-8")
+    raise redis.DataError(f"{type(part).__name__} is not a Redis argument")
 
 
 def _text(value):
@@ -133,6 +140,7 @@ class RedisStore(Liveness, ReplicaStore):
         self.url = url
         self.redis = connect(url)
         self._direct = type(self.redis) is redis.Redis  # see _run
+        self._heads = {}  # (script sha, env's first key) -> packed head of its EVALSHA
         self._scripts = {
             name: self.redis.register_script(getattr(redis_lua, name))
             for name in ("SYNC", "COMMIT", "RELEASE", "DELETE", "RELEASE_IF")
@@ -220,7 +228,12 @@ class RedisStore(Liveness, ReplicaStore):
         """EVALSHA on a connection of the client's pool, with its errors: one immediate
         retry on a broken connection (a pooled one Redis closed when it restarted), none
         on a timeout, as client_options() sets up for redis-py's own commands."""
-        packed = pack_command("EVALSHA", sha, len(keys), *keys, *args)
+        head = self._heads.get((sha, keys[0]))  # EVALSHA, the script and the env's keys
+        if head is None:
+            if len(self._heads) > 10_000:  # envs come and go: start over now and then
+                self._heads.clear()
+            head = self._heads[(sha, keys[0])] = pack_parts(("EVALSHA", sha, len(keys), *keys))
+        packed = b"*%d\r\n" % (3 + len(keys) + len(args)) + head + pack_parts(args)
         pool = self.redis.connection_pool
         for attempt in (1, 2):
             conn = pool.get_connection()
