@@ -11,6 +11,10 @@ relay, the revoked-login set) is made with `client_options()`:
   connection that Redis closed when it restarted; a retried script is safe: COMMIT checks
   the seq it expects and the lock token, SYNC's lock is SET NX.
 
+The store's scripts, sent on every change, skip redis-py's command machinery: they are
+packed here (`pack_parts`) and sent on a pooled connection by `send_packed`, with the
+same retry.
+
 A URL may override both timeouts (`redis://host:6379/0?socket_connect_timeout=2`):
 redis-py gives the URL's options precedence.
 
@@ -61,6 +65,62 @@ def unreachable(exc, outcome="try again when it answers"):
         None,
         503,
     )
+
+
+def pack_command(*parts):
+    """Return a command in Redis's protocol (RESP), packed as redis-py packs it: str as
+    UTF-8, int and float by repr, bytes as they are; a bool is a DataError."""
+    return b"*%d\r\n" % len(parts) + pack_parts(parts)
+
+
+def pack_parts(parts):
+    """Return the arguments `parts` in RESP, without the count that heads a command."""
+    out = []
+    for part in parts:
+        kind = type(part)
+        if kind is str:
+            part = part.encode("utf-8")
+        elif kind is not bytes:
+            part = _argument(part)
+        out.append(b"$%d\r\n%b\r\n" % (len(part), part))
+    return b"".join(out)
+
+
+def _argument(part):
+    if isinstance(part, bool):
+        raise redis.DataError("a bool is not a Redis argument; send a str, int or bytes")
+    if isinstance(part, (int, float)):
+        return repr(part).encode("ascii")
+    if isinstance(part, (bytes, bytearray, memoryview)):
+        return bytes(part)
+    if isinstance(part, str):
+        return str(part).encode("utf-8")
+    raise redis.DataError(f"{type(part).__name__} is not a Redis argument")
+
+
+def send_packed(client, packed):
+    """Send a packed command on a connection of `client`'s pool and return the reply,
+    with client_options()'s errors: one immediate retry on a broken connection (a pooled
+    one Redis closed when it restarted; redis-py reconnects those it finds dead when it
+    hands them out), none on a timeout. An error reply (NOSCRIPT, a script's error) is
+    raised as redis-py raises it."""
+    pool = client.connection_pool
+    for attempt in (1, 2):
+        conn = pool.get_connection()
+        try:
+            conn.send_packed_command([packed])
+            return conn.read_response()
+        except redis.ResponseError:
+            raise  # Redis answered: the connection is fine
+        except redis.ConnectionError:
+            conn.disconnect()
+            if attempt == 2:
+                raise
+        except BaseException:
+            conn.disconnect()  # a timeout, or interrupted mid-reply: start clean
+            raise
+        finally:
+            pool.release(conn)
 
 
 # What a change whose commit was sent but not answered became: unknown (docs/deploy.md).

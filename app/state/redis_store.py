@@ -39,7 +39,14 @@ from ..jsonio import lenient_dumps
 from . import redis_lua
 from .env import Env
 from .persistence import Persistence, storage_error
-from .redis_conn import UNKNOWN_OUTCOME, UNREACHABLE, client_options, unreachable
+from .redis_conn import (
+    UNKNOWN_OUTCOME,
+    UNREACHABLE,
+    client_options,
+    pack_parts,
+    send_packed,
+    unreachable,
+)
 from .redis_keys import (
     ALERTS_KEY,
     CLAIM_PREFIX,
@@ -78,37 +85,6 @@ def connect(url):
         client.close()
         return redis.RedisCluster.from_url(url, **client_options())
     return client
-
-
-def pack_command(*parts):
-    """Return a command in Redis's protocol (RESP), packed as redis-py packs it: str as
-    UTF-8, int and float by repr, bytes as they are; a bool is a DataError."""
-    return b"*%d\r\n" % len(parts) + pack_parts(parts)
-
-
-def pack_parts(parts):
-    """Return the arguments `parts` in RESP, without the count that heads a command."""
-    out = []
-    for part in parts:
-        kind = type(part)
-        if kind is str:
-            part = part.encode("utf-8")
-        elif kind is not bytes:
-            part = _argument(part)
-        out.append(b"$%d\r\n%b\r\n" % (len(part), part))
-    return b"".join(out)
-
-
-def _argument(part):
-    if isinstance(part, bool):
-        raise redis.DataError("a bool is not a Redis argument; send a str, int or bytes")
-    if isinstance(part, (int, float)):
-        return repr(part).encode("ascii")
-    if isinstance(part, (bytes, bytearray, memoryview)):
-        return bytes(part)
-    if isinstance(part, str):
-        return str(part).encode("utf-8")
-    raise redis.DataError(f"{type(part).__name__} is not a Redis argument")
 
 
 def _text(value):
@@ -210,12 +186,9 @@ class RedisStore(Liveness, ReplicaStore):
         return rep
 
     def _run(self, name, keys, args):
-        """Run script `name` (EVALSHA; loaded first if Redis does not know it).
-
-        On one Redis (not a Cluster, whose client routes each command) the command is
-        packed here and sent on a pooled connection (`_evalsha`); redis-py's
-        execute_command around the same send and read cost ~130 against ~65 us per
-        script, and every change runs one or two."""
+        """Run script `name` (EVALSHA; loaded first if Redis does not know it). On one
+        Redis (a Cluster's client routes each command) it is sent by `_evalsha`: ~65 us
+        against redis-py's execute_command's ~130, and every change runs one or two."""
         script = self._scripts[name]
         try:
             if self._direct:
@@ -225,32 +198,14 @@ class RedisStore(Liveness, ReplicaStore):
             return script(keys=keys, args=args)
 
     def _evalsha(self, sha, keys, args):
-        """EVALSHA on a connection of the client's pool, with its errors: one immediate
-        retry on a broken connection (a pooled one Redis closed when it restarted), none
-        on a timeout, as client_options() sets up for redis-py's own commands."""
+        """EVALSHA, packed here (the head once per env and script), sent by send_packed."""
         head = self._heads.get((sha, keys[0]))  # EVALSHA, the script and the env's keys
         if head is None:
             if len(self._heads) > 10_000:  # envs come and go: start over now and then
                 self._heads.clear()
             head = self._heads[(sha, keys[0])] = pack_parts(("EVALSHA", sha, len(keys), *keys))
         packed = b"*%d\r\n" % (3 + len(keys) + len(args)) + head + pack_parts(args)
-        pool = self.redis.connection_pool
-        for attempt in (1, 2):
-            conn = pool.get_connection()
-            try:
-                conn.send_packed_command([packed])
-                return conn.read_response()
-            except redis.ResponseError:
-                raise  # Redis answered (NOSCRIPT, a script's error): the connection is fine
-            except redis.ConnectionError:
-                conn.disconnect()
-                if attempt == 2:
-                    raise
-            except BaseException:
-                conn.disconnect()  # a timeout, or interrupted mid-reply: start clean
-                raise
-            finally:
-                pool.release(conn)
+        return send_packed(self.redis, packed)
 
     def _load(self, env):
         """Bring the replica up to date with Redis (caller holds env.lock)."""

@@ -200,7 +200,7 @@ def test_scripts_are_packed_as_redis_py_packs_them():
     """RedisStore sends its scripts itself (RedisStore._evalsha): the same bytes."""
     from redis.connection import Connection
 
-    from app.state.redis_store import pack_command
+    from app.state.redis_conn import pack_command
 
     parts = ("EVALSHA", "f" * 40, 2, "v{é}:seq", "k", b"\x00\xff\r\n", 0, -7, 2**70, 1.5, "")
     assert pack_command(*parts) == b"".join(Connection().pack_command(*parts))
