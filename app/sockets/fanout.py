@@ -12,7 +12,9 @@ With STORE set to a redis:// URL every process is stateless and Redis carries:
 When Redis goes away and comes back, both listeners resubscribe by themselves within
 RECONNECT_MAX of it answering (python-socketio's own backoff doubles up to a minute);
 what was published meanwhile is lost, and pages resync the envs whose numbered changes
-they missed.
+they missed. The Socket.IO listener also forgets each env's last number when it listens
+again: a change numbered during the outage whose message was lost must not hold the next
+ones back for HOLD_SECONDS (the pages resync from their snapshot instead).
 
 Pub/sub channels are global to a Redis server (not per database), so their names carry
 the database number: two deployments on databases 0 and 1 of one Redis stay apart.
@@ -50,15 +52,20 @@ def channel(url, name):
     return f"visdom:{db}:{name}"
 
 
-def listen_forever(subscribe, what):
+def listen_forever(subscribe, what, on_return=None):
     """Yield the items of the pub/sub that `subscribe()` returns, resubscribing whenever
-    the connection breaks (every RECONNECT_FIRST, doubling up to RECONNECT_MAX)."""
+    the connection breaks (every RECONNECT_FIRST, doubling up to RECONNECT_MAX).
+
+    `on_return()`, if given, is called each time the listener is subscribed again after
+    a break (what was published meanwhile is lost)."""
     pause, pubsub = None, None
     while True:
         try:
             pubsub = subscribe()
             if pause is not None:
                 log.warning("%s: listening again", what)
+                if on_return is not None:
+                    on_return()
             pause = None
             yield from pubsub.listen()
         except Exception as exc:  # noqa: BLE001 - Redis away: try again shortly
@@ -147,7 +154,22 @@ class OrderedRedisManager(sio.RedisManager):
 
     def _redis_listen_with_retries(self):
         """python-socketio's listener loop with a reconnect within RECONNECT_MAX."""
-        yield from listen_forever(self._subscribe, "the Socket.IO channel")
+        yield from listen_forever(self._subscribe, "the Socket.IO channel", self.forget_order)
+
+    def forget_order(self):
+        """Deliver every held change and forget each env's last number.
+
+        Called when the listener is back after Redis went away: the messages published
+        meanwhile are lost, so a change numbered then will never arrive; waiting for it
+        would delay each env's next change by HOLD_SECONDS. The next change of each env
+        is delivered as it comes and numbering starts over from it (a page that sees a
+        gap resyncs)."""
+        with self._order_lock:
+            held, self._held = self._held, {}
+            self._last = {}
+            for eid in held:
+                for seq in sorted(held[eid]):
+                    super()._handle_emit(held[eid][seq][1])
 
     def _handle_emit(self, message):
         box = getattr(self._holding, "box", None)
