@@ -12,8 +12,8 @@ relay, the revoked-login set) is made with `client_options()`:
   the seq it expects and the lock token, SYNC's lock is SET NX.
 
 The store's scripts, sent on every change, skip redis-py's command machinery: they are
-packed here (`pack_parts`) and sent on a pooled connection by `send_packed`, with the
-same retry.
+packed here (`pack_parts`) and sent by a `ScriptLine` on connections it keeps checked
+out of the pool, with the same retry.
 
 A URL may override both timeouts (`redis://host:6379/0?socket_connect_timeout=2`):
 redis-py gives the URL's options precedence.
@@ -22,6 +22,9 @@ While Redis is away, requests are refused with a 503 naming Redis (`unreachable`
 pub/sub listeners retry every RECONNECT_MAX at most (app/sockets/fanout.py), and the
 connection pool reconnects on the first command after Redis answers again.
 """
+
+import collections
+import os
 
 import redis
 from redis.backoff import NoBackoff
@@ -98,29 +101,52 @@ def _argument(part):
     raise redis.DataError(f"{type(part).__name__} is not a Redis argument")
 
 
-def send_packed(client, packed):
-    """Send a packed command on a connection of `client`'s pool and return the reply,
-    with client_options()'s errors: one immediate retry on a broken connection (a pooled
-    one Redis closed when it restarted; redis-py reconnects those it finds dead when it
-    hands them out), none on a timeout. An error reply (NOSCRIPT, a script's error) is
-    raised as redis-py raises it."""
-    pool = client.connection_pool
-    for attempt in (1, 2):
-        conn = pool.get_connection()
+class ScriptLine:
+    """Connections of a client's pool that the store keeps checked out for its scripts.
+
+    redis-py 8's pool does more for each checkout than the command itself costs: it
+    counts the connection for its observability hooks, polls the socket to see that it
+    holds no stray data, and dispatches an event when the connection comes back. The
+    store sends one or two scripts per change, so `send` takes a connection from a free
+    list of its own (a deque: pop and append need no lock) and puts it back after the
+    reply; the pool only makes the connections (and sees them as in use).
+
+    A connection that breaks is closed and reconnected for one immediate retry (a
+    pooled connection that Redis closed when it restarted); none on a timeout. A
+    connection interrupted mid-reply is closed, so the next use starts clean. After a
+    fork the parent's connections are left alone and new ones are made.
+    """
+
+    def __init__(self, client):
+        self.pool = client.connection_pool
+        self.idle = collections.deque()
+        self._pid = os.getpid()
+
+    def send(self, packed):
+        """Send a packed command and return the reply; an error reply (NOSCRIPT, a
+        script's error) is raised as redis-py raises it."""
+        if self._pid != os.getpid():
+            self.idle, self._pid = collections.deque(), os.getpid()
         try:
-            conn.send_packed_command([packed])
-            return conn.read_response()
+            conn = self.idle.pop()
+        except IndexError:
+            conn = self.pool.get_connection()
+        try:
+            for attempt in (1, 2):
+                try:
+                    conn.send_packed_command([packed], check_health=False)
+                    return conn.read_response()
+                except redis.ConnectionError:
+                    conn.disconnect()  # the retry, if any, connects afresh
+                    if attempt == 2:
+                        raise
         except redis.ResponseError:
             raise  # Redis answered: the connection is fine
-        except redis.ConnectionError:
-            conn.disconnect()
-            if attempt == 2:
-                raise
         except BaseException:
             conn.disconnect()  # a timeout, or interrupted mid-reply: start clean
             raise
         finally:
-            pool.release(conn)
+            self.idle.append(conn)  # a closed one connects again when next used
 
 
 # What a change whose commit was sent but not answered became: unknown (docs/deploy.md).

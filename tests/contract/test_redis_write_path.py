@@ -6,6 +6,7 @@ suite; what every backend must do is in the other files of this folder.
 """
 
 import json
+import os
 import socket
 import threading
 import time
@@ -79,10 +80,14 @@ def in_threads(n, target):
     assert not errors, errors[:3]
 
 
-def script_runs(url):
+def calls(url, command):
     with redis.Redis.from_url(url) as client:
         info = client.info("commandstats")
-    return info.get("cmdstat_evalsha", {}).get("calls", 0)
+    return info.get(f"cmdstat_{command}", {}).get("calls", 0)
+
+
+def script_runs(url):
+    return calls(url, "evalsha")
 
 
 def test_queued_writes_of_one_process_cost_one_script_each(backend):
@@ -90,6 +95,7 @@ def test_queued_writes_of_one_process_cost_one_script_each(backend):
     line(store)
     per, threads = 40, 8
     before = script_runs(backend.url) if backend.name == "redis" else None
+    lookups = calls(backend.url, "zscore") if before is not None else None
 
     def writer(k):
         for i in range(per):
@@ -102,6 +108,9 @@ def test_queued_writes_of_one_process_cost_one_script_each(backend):
         # Locking, catching up, committing and releasing took three scripts per write
         # (plus a PUBLISH); while writes queue in one process it is one script each.
         assert runs < 1.5 * writes, (runs, writes)
+        # Nor does an append ask whether its env still exists (one more round trip).
+        looked = calls(backend.url, "zscore") - lookups
+        assert looked < 0.5 * writes, (looked, writes)
     rep = store._replica(store._find("w"))
     # The last write dropped the lock: an idle env is never locked.
     assert store.redis.get(rep.keys[Key.LOCK]) is None
@@ -210,29 +219,46 @@ def test_scripts_are_packed_as_redis_py_packs_them():
 
 def test_a_write_goes_through_when_its_pooled_connection_was_closed(backend):
     """As after a Redis restart: a pooled connection is dead. Those redis-py finds dead
-    when handing them out are reconnected; one that dies after (shut here) gets one
-    immediate retry on a new connection, which stores the change once."""
+    when handing them out are reconnected; the store's own script connections (and one
+    that dies after it was handed out, shut here) get one immediate retry on a new
+    connection, which stores the change once."""
     store = backend.open_store()
     line(store)
     append(store, 1)
     with redis.Redis.from_url(backend.url) as admin:
         assert admin.client_kill_filter(_type="normal", skipme=True) >= 1
     append(store, 2)
-    if backend.name == "redis":  # one Redis: the store sends its scripts itself
-        pool, shut = store.redis.connection_pool, []
-        get = pool.get_connection
-
-        def dying():
-            conn = get()
-            if not shut:
-                shut.append(conn)
-                conn._sock.shutdown(socket.SHUT_RDWR)
-            return conn
-
-        pool.get_connection = dying
+    if backend.name == "redis":  # one Redis: the store sends its scripts on its own line
+        idle = list(store._line.idle)
+        assert idle
+        for conn in idle:  # they die after they were handed out, as if Redis restarted
+            conn._sock.shutdown(socket.SHUT_RDWR)
         append(store, 3)
-        pool.get_connection = get
-        assert shut
+        assert all(conn._sock is not None for conn in store._line.idle)
     else:
         append(store, 3)
+    assert stored_x(backend.open_store()) == [0, 1, 2, 3]
+
+
+def test_a_forked_process_makes_its_own_script_connections(backend):
+    """gunicorn forks its workers: a child must not talk on its parent's sockets."""
+    if backend.name != "redis":
+        pytest.skip("one Redis: the store's own script connections")
+    store = backend.open_store()
+    line(store)
+    append(store, 1)
+    parents = list(store._line.idle)
+    assert parents
+    pid = os.fork()
+    if pid == 0:  # the child: write, and say by the exit code whether it used its own
+        code = 1
+        try:
+            append(store, 2)
+            code = 0 if not set(map(id, store._line.idle)) & set(map(id, parents)) else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    append(store, 3)  # the parent's connections still work
+    assert list(store._line.idle) == parents
     assert stored_x(backend.open_store()) == [0, 1, 2, 3]
