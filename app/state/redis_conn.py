@@ -112,7 +112,8 @@ class ScriptLine:
     reply; the pool only makes the connections (and sees them as in use).
 
     A connection that breaks is closed and reconnected for one immediate retry (a
-    pooled connection that Redis closed when it restarted); none on a timeout. A
+    pooled connection that Redis closed when it restarted); none on a timeout, nor when
+    the connect itself failed (while Redis is away each send tries to connect once). A
     connection interrupted mid-reply is closed, so the next use starts clean. After a
     fork the parent's connections are left alone and new ones are made.
     """
@@ -133,12 +134,13 @@ class ScriptLine:
             conn = self.pool.get_connection()
         try:
             for attempt in (1, 2):
+                was_open = conn.is_connected
                 try:
                     conn.send_packed_command([packed], check_health=False)
                     return conn.read_response()
                 except redis.ConnectionError:
                     conn.disconnect()  # the retry, if any, connects afresh
-                    if attempt == 2:
+                    if attempt == 2 or not was_open:  # a failed connect is not retried
                         raise
         except redis.ResponseError:
             raise  # Redis answered: the connection is fine
