@@ -105,10 +105,12 @@ class OrderedRedisManager(sio.RedisManager):
     under one lock: a change that skips a number is held until the missing one arrives
     (normally within a millisecond), at most HOLD_SECONDS, so pages get 5 then 6 instead
     of resyncing the env. A number already passed is delivered at once (the page drops it
-    if its snapshot holds it, and resyncs otherwise).
+    if its snapshot holds it, and resyncs otherwise). Only the envs that a page of this
+    process shows are kept in order: the changes of an env that no page anywhere shows
+    are not published at all (app/state/redis_watch.py), so their numbers have gaps.
 
     The Redis store publishes a change from the script that stores it (RedisStore
-    `hold_publishes`): `holding()` collects what is emitted in its thread instead of
+    `fanout`): `holding()` collects what is emitted in its thread instead of
     sending it, the store passes the encoded messages to its COMMIT script, which
     PUBLISHes them on this channel in the same atomic step as it numbers the change
     (so every process receives each env's changes in seq order, from one stream), and
@@ -183,9 +185,19 @@ class OrderedRedisManager(sio.RedisManager):
         if key is None:
             return super()._handle_emit(message)
         with self._order_lock:  # emitting only queues packets: cheap under the lock
+            if not self._shown_here(message):
+                # Nobody here shows the env: nothing to deliver and no order to keep (the
+                # changes of an env no page shows are not published: numbers are skipped).
+                self._last.pop(key[0], None)
+                self._held.pop(key[0], None)
+                return None
             for ready in self._admit(*key, message):
                 super()._handle_emit(ready)
         return None
+
+    def _shown_here(self, message):
+        """True when a connection of this process is in the message's room."""
+        return bool(self.rooms.get(message.get("namespace") or "/", {}).get(message["room"]))
 
     def _admit(self, eid, seq, message):
         """Return the messages that may leave now, in order (the caller holds the lock)."""

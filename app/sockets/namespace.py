@@ -72,6 +72,10 @@ class VisdomNamespace(Namespace):
         closed = current_app.extensions.get("visdom_socket_closed")
         if closed is not None:
             closed(("sio", request.sid))
+        try:
+            get_store().watching(request.sid, ())
+        except Exception as exc:  # noqa: BLE001 - Redis away: its marks expire by themselves
+            log.warning("could not drop the watch marks of a closed connection: %s", exc)
 
     @safe
     def on_join_env(self, data):
@@ -79,20 +83,24 @@ class VisdomNamespace(Namespace):
         compare view, with `seqs` per env, for several)."""
         store = get_store()
         show_all = data.get("show_all") is True
-        for room in rooms():
-            if room.startswith("env:"):
-                leave_room(room)
         if "eids" in data:
             if not isinstance(data["eids"], list) or not data["eids"]:
                 raise VisdomError("'eids' must be a non-empty list", "eids")
             eids = [escape_eid(e, field="eids", default=None) for e in data["eids"]]
-            if len(eids) > 1:
-                # Join first, so that no change between the snapshot and the join is lost.
-                for eid in eids:
-                    join_room(broadcast.env_room(eid))
-                return content_for_browser(store.compare(eids, show_all=show_all))
-            data = {"eid": eids[0]}
-        eid = _eid(data)
+        else:
+            eids = [_eid(data)]
+        # The store learns first that this page shows them (its changes are published
+        # from now on), then the page joins their rooms, then it reads its snapshot.
+        store.watching(request.sid, eids)
+        for room in rooms():
+            if room.startswith("env:"):
+                leave_room(room)
+        if len(eids) > 1:
+            # Join first, so that no change between the snapshot and the join is lost.
+            for eid in eids:
+                join_room(broadcast.env_room(eid))
+            return content_for_browser(store.compare(eids, show_all=show_all))
+        eid = eids[0]
         # Join first: a page opened on an env that does not exist yet gets its windows
         # live as soon as a client creates it.
         join_room(broadcast.env_room(eid))
@@ -123,6 +131,8 @@ class VisdomNamespace(Namespace):
     def on_leave_env(self, data):
         """Browser -> server: stop receiving an env's pushes."""
         leave_room(broadcast.env_room(_eid(data)))
+        left = [room[4:] for room in rooms() if room.startswith("env:")]
+        get_store().watching(request.sid, left)
         return {"ok": True}
 
     @safe

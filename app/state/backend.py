@@ -368,6 +368,19 @@ class StoreBackend(abc.ABC):
         """Return the user's CSS (upstream's /user/style.css): $XDG_CONFIG_HOME/visdom/
         style.css, then <env_path>/style.css, joined; "" when there is none."""
 
+    # -- who watches ----------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def watching(self, key, eids):
+        """The connection `key` (a Socket.IO sid) now shows the envs `eids` (an iterable;
+        empty when it left them all or closed). Called before it joins their rooms.
+
+        A backend may skip the pushes of an env that no connection anywhere shows; it
+        must then publish every change numbered after this call returns (the page reads
+        its snapshot afterwards). The embedded store needs nothing: it sees its rooms
+        (app.broadcast). On Redis a refusal raises (the join fails, as a read would).
+        """
+
     # -- lifecycle ------------------------------------------------------------------------
 
     @abc.abstractmethod

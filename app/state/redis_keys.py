@@ -21,6 +21,9 @@ one slot of a Redis Cluster:
     v{T}:wcols             hash: window id -> the tokens of its columns
     v{T}:reload            hash: window id -> layout item JSON
     v{T}:undo              closed windows that undo restores (JSON)
+    v{T}:watch             hash: owner -> "1" for each server process with a page on the
+                           env (kept alive by its owner, expires WATCH_TTL_MS after the
+                           last renewal); without it COMMIT publishes nothing
     v{T}:c:<token>         a numeric column: float64/int64 little-endian, append-only
 
 The scripts receive the env's keys in ENV_KEYS order: Python indexes them with `Key.X`,
@@ -40,13 +43,13 @@ ALERTS_KEY = "visdom:alerts"
 CLAIM_PREFIX = "visdom:claim:"
 COLUMN_PREFIX = "c:"  # after the env's prefix "v{T}:"
 
-ENV_KEYS = ("seq", "lock", "log", "meta", "win", "wcols", "reload", "undo", "want", "go")
+ENV_KEYS = ("seq", "lock", "log", "meta", "win", "wcols", "reload", "undo", "want", "go", "watch")
 
 
 class Key:
     """Index of each env key in Replica.keys (Lua: KEYS[index + 1])."""
 
-    SEQ, LOCK, LOG, META, WIN, WCOLS, RELOAD, UNDO, WANT, GO = range(len(ENV_KEYS))
+    SEQ, LOCK, LOG, META, WIN, WCOLS, RELOAD, UNDO, WANT, GO, WATCH = range(len(ENV_KEYS))
 
 
 class Meta:

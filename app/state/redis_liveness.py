@@ -50,6 +50,7 @@ class Liveness:
             try:
                 self._keep_alive()
                 self._release_orphans()
+                self._renew_watches(now=away)  # redis_watch.py
             except Exception as exc:  # Redis away for a moment: beat again soon
                 if not away:
                     log.warning("Redis cannot be reached (%s); retrying", exc)

@@ -72,18 +72,23 @@ return {1, seq, gen, mode, redis.call('HGETALL', KEYS[$K_META]), redis.call('HGE
 
 # Apply the changes of one locked write, number them, publish them and keep or drop the
 # lock: one round trip. ARGV: token, expected seq, column key prefix, log length, hold
-# (redis_keys.Hold), lock ttl ms, channel, n, then n encoded Socket.IO messages to PUBLISH
-# on the channel, then (op, a, b) triples (redis_keys.Op). Each Op.LOG is one change: INCR
-# the seq and log the windows it touched. The messages leave in the same atomic step as
-# the changes they announce, so every process receives each env's changes in seq order.
-# Returns {seq, 1 if the lock is kept else 0}.
+# (redis_keys.Hold), lock ttl ms, channel, blind, n, then n encoded Socket.IO messages to
+# PUBLISH on the channel, then (op, a, b) triples (redis_keys.Op). Each Op.LOG is one
+# change: INCR the seq and log the windows it touched. The messages leave in the same
+# atomic step as the changes they announce, so every process receives each env's changes
+# in seq order. blind "1": the caller has messages but did not encode them, as no page
+# watched the env at its last commit; if one does now (v{T}:watch exists), nothing is
+# applied and the error "VISDOM watched" asks for them.
+# Returns {seq, 1 if the lock is kept else 0, 1 if a page watches the env else 0}.
 COMMIT = lua(
     """
 if redis.call('GET', KEYS[$K_LOCK]) ~= ARGV[1] then return redis.error_reply('VISDOM lock lost') end
 if tonumber(redis.call('GET', KEYS[$K_SEQ]) or '0') ~= tonumber(ARGV[2]) then
   return redis.error_reply('VISDOM seq moved')
 end
-local first = 9 + tonumber(ARGV[8])
+local watched = redis.call('EXISTS', KEYS[$K_WATCH])
+if watched == 1 and ARGV[8] == '1' then return redis.error_reply('VISDOM watched') end
+local first = 10 + tonumber(ARGV[9])
 for i = first, #ARGV, 3 do
   local op, a, b = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   if op == '$OP_COL_APPEND' then redis.call('APPEND', ARGV[3] .. a, b)
@@ -102,7 +107,7 @@ for i = first, #ARGV, 3 do
   end
 end
 if first <= #ARGV then redis.call('LTRIM', KEYS[$K_LOG], -tonumber(ARGV[4]), -1) end
-for i = 9, first - 1 do redis.call('PUBLISH', ARGV[7], ARGV[i]) end
+for i = 10, first - 1 do redis.call('PUBLISH', ARGV[7], ARGV[i]) end
 local kept = 0
 if ARGV[5] == '$HOLD_KEEP_ANYWAY' or (ARGV[5] == '$HOLD_KEEP' and redis.call('EXISTS', KEYS[$K_WANT]) == 0) then
   redis.call('PEXPIRE', KEYS[$K_LOCK], ARGV[6])
@@ -111,7 +116,7 @@ else
   redis.call('DEL', KEYS[$K_LOCK])
   $HANDOFF
 end
-return {tonumber(redis.call('GET', KEYS[$K_SEQ]) or '0'), kept}
+return {tonumber(redis.call('GET', KEYS[$K_SEQ]) or '0'), kept, watched}
 """.replace("$HANDOFF", _HANDOFF)
 )
 
@@ -133,12 +138,15 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 """
 
-# Delete every key of the env (with its lock, which the caller holds). ARGV: token, prefix.
+# Delete every key of the env (with its lock, which the caller holds) but v{T}:watch (its
+# pages stay on it, and see the env again when a client makes it anew). ARGV: token, prefix.
 DELETE = lua("""
 if redis.call('GET', KEYS[$K_LOCK]) ~= ARGV[1] then return redis.error_reply('VISDOM lock lost') end
 for _, toks in ipairs(redis.call('HVALS', KEYS[$K_WCOLS])) do
   for tok in string.gmatch(toks, '%S+') do redis.call('DEL', ARGV[2] .. tok) end
 end
-for i = 1, #KEYS do redis.call('DEL', KEYS[i]) end
+for i = 1, #KEYS do
+  if i ~= $K_WATCH then redis.call('DEL', KEYS[i]) end
+end
 return 0
 """)

@@ -51,6 +51,7 @@ class Replica:
         self.depth = 0
         self.ops = []
         self.messages = []
+        self.watched = True  # a page watched the env at our last commit (see COMMIT)
 
     def queue_change(self, env, record):
         """Queue the ops that store what change `record` made different in `env` (the

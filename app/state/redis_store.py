@@ -48,12 +48,7 @@ from .redis_conn import (
     unreachable,
 )
 from .redis_keys import (
-    ALERTS_KEY,
-    CLAIM_PREFIX,
     ENVS_KEY,
-    LIVENESS_KEY,
-    RULES_KEY,
-    VIEWS_KEY,
     Hold,
     Key,
     Meta,
@@ -61,7 +56,9 @@ from .redis_keys import (
     Op,
 )
 from .redis_liveness import Liveness
+from .redis_records import Records, _text
 from .redis_replica import Replica, decode, dtype_of
+from .redis_watch import Watching
 from .replica import ReplicaStore, no_env
 
 log = logging.getLogger(__name__)
@@ -87,15 +84,11 @@ def connect(url):
     return client
 
 
-def _text(value):
-    return value.decode("utf-8") if isinstance(value, bytes) else value
-
-
 def _pairs(flat):
     return {_text(flat[i]): flat[i + 1] for i in range(0, len(flat), 2)}
 
 
-class RedisStore(Liveness, ReplicaStore):
+class RedisStore(Liveness, Watching, Records, ReplicaStore):
     """The store on Redis (see the module docstring), shared by several server processes.
 
     `save_interval` and `save_duty` are accepted for the embedded store's signature and
@@ -124,6 +117,7 @@ class RedisStore(Liveness, ReplicaStore):
         }
         self._writers_lock = threading.Lock()  # guards Replica.writers and env.replica
         self.owner = secrets.token_hex(8)
+        self._start_watching()
         self._start_liveness()
         super().__init__(Persistence(env_path), publish, undo_depth, caps)
         self._register("main")
@@ -343,27 +337,38 @@ class RedisStore(Liveness, ReplicaStore):
             hold = Hold.KEEP_ANYWAY
         else:
             hold = Hold.KEEP
-        # `fanout` (backend.py): the messages are encoded now and PUBLISHed by COMMIT.
-        # Without it (no Socket.IO on this Redis: tests, tools) they go out after COMMIT,
-        # still under the lock, so that processes publish in seq order.
+        # `fanout` (backend.py): the messages are encoded now and PUBLISHed by COMMIT,
+        # unless no page watched the env at our last commit ("blind": COMMIT refuses, and
+        # they are encoded after all, if one does now). Without it (no Socket.IO on this
+        # Redis: tests, tools) they go out after COMMIT, still under the lock, so that
+        # processes publish in seq order.
         holding, channel = self.fanout or (None, "")
         late = holding is None and bool(messages) and hold != Hold.KEEP_ANYWAY
         if late:
             hold = Hold.KEEP_ANYWAY
         box = None
         try:
-            wire = ()
-            if messages and holding is not None:
-                with holding() as box:
-                    for event, payload in messages:
-                        self.publish(env.eid, event, payload)
-                wire = box.wire
             logged = sum(op[0] == Op.LOG for op in ops)
-            args = [token, env.seq - logged, rep.col_prefix, LOG_MAX, hold, LOCK_TTL_MS]
-            args += [channel, len(wire), *wire]
-            for op in ops:
-                args += op
-            kept = self._run("COMMIT", rep.keys, args)[1]
+            head = [token, env.seq - logged, rep.col_prefix, LOG_MAX, hold, LOCK_TTL_MS, channel]
+            while True:
+                blind = bool(messages) and holding is not None and not rep.watched
+                if messages and holding is not None and not blind:
+                    with holding() as box:
+                        for event, payload in messages:
+                            self.publish(env.eid, event, payload)
+                args = [*head, "1" if blind else "", len(box.wire) if box else 0]
+                if box is not None:
+                    args += box.wire
+                for op in ops:
+                    args += op
+                try:
+                    reply = self._run("COMMIT", rep.keys, args)
+                    break
+                except redis.ResponseError as exc:
+                    if not blind or "VISDOM watched" not in str(exc):
+                        raise
+                    rep.watched = True  # a page came: encode the messages and send again
+            kept, rep.watched = reply[1], bool(reply[2])
             if rep.meta.pop("new", None):
                 self.redis.zadd(ENVS_KEY, {env.eid: time.time()}, nx=True)
         except redis.RedisError as exc:
@@ -383,7 +388,7 @@ class RedisStore(Liveness, ReplicaStore):
         # the env's changes in seq order (the other processes get them from COMMIT).
         if box is not None:
             box.deliver()
-        else:
+        elif holding is None:
             for event, payload in messages:
                 self.publish(env.eid, event, payload)
         if late:
@@ -427,46 +432,6 @@ class RedisStore(Liveness, ReplicaStore):
         self.redis.zrem(ENVS_KEY, env.eid)
         rep.token, rep.ops, rep.messages = None, [], []
         self._invalidate(env)
-
-    def _read_views(self):
-        return _text(self.redis.get(VIEWS_KEY) or b"")
-
-    def _write_views(self, text):
-        self.redis.set(VIEWS_KEY, text)
-
-    # -- liveness, alert rules, fired alerts ------------------------------------------
-
-    def heartbeat(self, eid, beat):
-        self.redis.hset(LIVENESS_KEY, eid, json.dumps(beat))
-
-    def liveness(self):
-        return {_text(k): json.loads(v) for k, v in self.redis.hgetall(LIVENESS_KEY).items()}
-
-    def alert_rules(self):
-        rules = [json.loads(v) for v in self.redis.hvals(RULES_KEY)]
-        return sorted(rules, key=lambda r: (r.get("created_at") or 0, str(r.get("id"))))
-
-    def put_alert_rule(self, rule):
-        self.redis.hset(RULES_KEY, rule["id"], json.dumps(rule))
-
-    def delete_alert_rule(self, rule_id):
-        return bool(self.redis.hdel(RULES_KEY, rule_id))
-
-    def add_alert(self, alert, keep=1000):
-        pipe = self.redis.pipeline()
-        pipe.rpush(ALERTS_KEY, json.dumps(alert))
-        pipe.ltrim(ALERTS_KEY, -keep, -1)
-        pipe.execute()
-
-    def alerts(self, since=None):
-        found = [json.loads(v) for v in self.redis.lrange(ALERTS_KEY, 0, -1)]
-        if since is not None:
-            found = [a for a in found if (a.get("time") or 0) > since]
-        return found
-
-    def claim_alert(self, key, seconds):
-        ms = max(1, int(seconds * 1000))
-        return bool(self.redis.set(CLAIM_PREFIX + key, "1", nx=True, px=ms))
 
     # -- env files and lifecycle --------------------------------------------------------
 

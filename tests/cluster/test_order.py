@@ -10,7 +10,9 @@ from app.sockets.fanout import OrderedRedisManager, channel, listen_forever
 
 @pytest.fixture
 def delivered(monkeypatch):
+    """What the manager hands to this process's connections (a page shows every env)."""
     out = []
+    monkeypatch.setattr(OrderedRedisManager, "_shown_here", lambda self, message: True)
     monkeypatch.setattr(
         socketio.pubsub_manager.PubSubManager,
         "_handle_emit",
@@ -73,6 +75,26 @@ def test_a_recreated_env_starts_again_at_one(delivered):
     for seq in (7, 8, 1, 2):
         manager._handle_emit(change(seq))
     assert [seq for _, seq in delivered] == [7, 8, 1, 2]
+
+
+def test_an_env_no_page_here_shows_keeps_no_order(delivered, monkeypatch):
+    # Changes of an env no page anywhere shows are not published (app/state/redis_watch.py):
+    # when a page comes, the next published change skips numbers and must not be held.
+    shown = {"env:e": True}
+    monkeypatch.setattr(
+        OrderedRedisManager, "_shown_here", lambda self, message: shown.get(message["room"])
+    )
+    manager = OrderedRedisManager("redis://127.0.0.1:1/0", "c", hold=3600)
+    manager._handle_emit(change(1))
+    manager._handle_emit(change(3))  # held behind #2 while a page shows the env
+    assert [seq for _, seq in delivered] == [1]
+    shown["env:e"] = False  # the page left: #2 never comes, nothing is held
+    manager._handle_emit(change(4))
+    assert manager._held == {} and manager._last == {}
+    shown["env:e"] = True  # a page came back: #4 to #9 were not published
+    manager._handle_emit(change(10))
+    manager._handle_emit(change(11))
+    assert [seq for _, seq in delivered] == [1, 10, 11]
 
 
 def test_after_an_outage_held_changes_leave_and_the_next_number_is_not_waited_for(delivered):

@@ -12,10 +12,13 @@ import textwrap
 import threading
 import time
 
+import redis
 import requests
 
 from tests.support.ui import UI
 from tests.support.upstream import PRELUDE, upstream_python
+
+from .conftest import wait_for
 
 WRITER = """
 vis = connect(env="live2")
@@ -71,6 +74,65 @@ def test_upstream_client_through_nginx_and_chromium_on_the_other_process(cluster
         if writer.poll() is None:
             writer.kill()
             writer.communicate()
+
+
+def test_a_page_that_leaves_and_comes_back_misses_nothing_written_meanwhile(cluster, browser):
+    """Changes of an env no page shows are stored but not published (RedisStore's watch
+    marks): a job writes through A without pause while the page on B shows the env,
+    leaves it for another (the writes go unpublished), and comes back; every point is
+    drawn, in order, and the appends after the return arrive live."""
+    a, b = cluster.servers
+    redis_client = redis.Redis(port=cluster.redis_port)
+    plot = "document.querySelector('[data-win=\"L\"] .js-plotly-plot')"
+    points = f"() => {plot}?.data?.[0]?.x?.length"
+    context = browser.new_context()
+    stop, acked, errors = threading.Event(), [0.0], []
+
+    def writer():
+        x = 1.0
+        while not stop.is_set():
+            body = {"eid": "comeback", "win": "L", "append": True, "name": "a"}
+            body["data"] = [{"x": [x], "y": [x / 2], "name": "a", "type": "scatter"}]
+            r = requests.post(a.url + "/update", data=json.dumps(body), timeout=10)
+            if r.status_code != 200:
+                errors.append(r.text)
+                return
+            acked.append(x)
+            x += 1
+            time.sleep(0.01)
+
+    try:
+        ui = UI(context.new_page(), b)
+        ui.line("other", "o", [0], [0])
+        ui.line("comeback", "L", [0], [0])
+        ui.open("/env/comeback")
+        ui.wait_loaded("comeback")
+        thread = threading.Thread(target=writer)
+        thread.start()
+        assert ui.wait(f"({points})() >= 20", timeout=30)  # live
+        ui.page.evaluate("() => window.visdomPage.navigate(['other'])")
+        ui.wait_loaded("other")
+        key = "v{comeback}:watch"
+        wait_for(lambda: not redis_client.exists(key), what="the watch mark to go")
+        away = len(acked)
+        wait_for(lambda: len(acked) > away + 30, what="writes while no page shows the env")
+        ui.page.evaluate("() => window.visdomPage.navigate(['comeback'])")
+        ui.wait_loaded("comeback")
+        assert redis_client.exists(key)
+        back = len(acked)
+        wait_for(lambda: len(acked) > back + 30, what="writes after the page came back")
+        stop.set()
+        thread.join(timeout=30)
+        assert not errors, errors[:3]
+        want = len(acked)
+        assert ui.wait(f"({points})() === {want}", timeout=30), ui.page.evaluate(points)
+        xs = ui.page.evaluate(f"() => Array.from({plot}.data[0].x)")
+        assert xs == acked
+        assert not ui.errors
+    finally:
+        stop.set()
+        context.close()
+        redis_client.close()
 
 
 def test_kill_9_of_a_process_under_load_loses_no_acknowledged_point(cluster_factory):

@@ -156,6 +156,7 @@ def test_changes_leave_from_the_storing_script_in_seq_order(backend):
     managers = [with_fanout(a, backend.url), with_fanout(b, backend.url)]
     pubsub = sub_client.pubsub(ignore_subscribe_messages=True)
     pubsub.subscribe(managers[0].channel)
+    b.watching("page", ["w"])  # a page of b shows the env: every change is published
     line(a)
 
     def writer(k):
@@ -181,6 +182,7 @@ def test_changes_leave_from_the_storing_script_in_seq_order(backend):
 def test_a_change_redis_refuses_is_not_published_and_later_writes_go_on(backend):
     store = backend.open_store()
     manager = with_fanout(store, backend.url)
+    store.watching("page", ["w"])
     line(store)
     append(store, 1)
     rep = store._replica(store._find("w"))
@@ -203,6 +205,94 @@ def test_a_change_redis_refuses_is_not_published_and_later_writes_go_on(backend)
     assert manager.delivered == [1, 2, 3]
     assert stored_x(backend.open_store()) == [0, 1, 3]
     assert stored_x(store) == [0, 1, 3]
+
+
+def published(url, manager, action):
+    """Return the seqs PUBLISHed on the Socket.IO channel while `action()` runs."""
+    with redis.Redis.from_url(url) as client:
+        pubsub = client.pubsub(ignore_subscribe_messages=True)
+        pubsub.subscribe(manager.channel)
+        while pubsub.get_message(timeout=0.2):
+            pass  # the subscribe confirmation
+        action()
+        seqs, quiet_until = [], time.monotonic() + 0.5
+        while time.monotonic() < quiet_until:
+            item = pubsub.get_message(timeout=0.1)
+            if item and item["type"] == "message":
+                seqs.append(json.loads(item["data"])["data"][0]["seq"])
+        pubsub.close()
+    return seqs
+
+
+def test_changes_of_an_env_no_page_shows_are_stored_and_not_published(backend):
+    a, b = backend.open_store(), backend.open_store()
+    managers = [with_fanout(a, backend.url), with_fanout(b, backend.url)]
+    line(a)  # the first commit publishes (nobody knows yet): it learns that nobody watches
+
+    def writes():
+        for x in range(1, 21):
+            append(a if x % 2 else b, x)
+
+    # Only b's first commit (seq 3: a's x=1 was #2) publishes: b had not committed yet.
+    assert published(backend.url, managers[0], writes) == [3]
+    assert managers[0].delivered == [1] and managers[1].delivered == [3]
+    assert stored_x(backend.open_store()) == list(range(21))
+
+
+def test_a_page_that_comes_gets_every_change_after_it_watches(backend):
+    """The race the watch mark closes: a writer that saw no page commits "blind"; a page
+    of another process watches; the writer's next commit is refused, encoded and sent
+    again, so the page misses nothing numbered after its snapshot."""
+    a, b = backend.open_store(), backend.open_store()
+    managers = [with_fanout(a, backend.url), with_fanout(b, backend.url)]
+    line(a)
+    append(a, 1)  # blind from now on
+    assert a._replica(a._find("w")).watched is False
+    b.watching("sid-1", ["w"])
+    seq = b.env_seq("w")  # the page's snapshot, read after it watches
+
+    def writes():
+        for x in range(2, 8):
+            append(a, x)
+
+    seqs = published(backend.url, managers[0], writes)
+    assert seqs == list(range(seq + 1, seq + 7))
+    assert managers[0].delivered == [1] + seqs  # a's own connections too, in order
+    # The page leaves: the mark goes, and after one more commit (which still publishes:
+    # the writer learns it from that commit) the writes are blind again.
+    b.watching("sid-1", [])
+    with redis.Redis.from_url(backend.url) as client:
+        assert not client.exists(a._replica(a._find("w")).keys[Key.WATCH])
+
+    def more():
+        for x in range(8, 12):
+            append(a, x)
+
+    assert published(backend.url, managers[0], more) == [seq + 7]
+    assert stored_x(b) == list(range(12))
+
+
+def test_watch_marks_count_pages_and_outlive_a_deleted_env(backend):
+    store = backend.open_store()
+    line(store)
+    key = store._replica(store._find("w")).keys[Key.WATCH]
+    owner = store.owner.encode()
+    with redis.Redis.from_url(backend.url) as client:
+        store.watching("p1", ["w", "other"])
+        store.watching("p2", ["w"])
+        assert client.hkeys(key) == [owner]
+        assert 0 < client.pttl(key) <= 60_000
+        store.watching("p1", ["other"])  # p2 still shows w
+        assert client.hkeys(key) == [owner]
+        store.delete_env("w")  # the page stays on the env: so does its mark
+        assert client.hkeys(key) == [owner]
+        client.delete(key)  # as after a Redis restart that lost it: renewed by the loop
+        store._renew_watches(now=True)
+        assert client.hkeys(key) == [owner]
+        store.watching("p2", [])
+        assert not client.exists(key)
+        store.watching("p1", [])
+        assert store._watchers == {} and store._watch_keys == {}
 
 
 def test_scripts_are_packed_as_redis_py_packs_them():
