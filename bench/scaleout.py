@@ -3,6 +3,7 @@
     .venv/bin/python bench/scaleout.py                # 10 s per run
     .venv/bin/python bench/scaleout.py -d 5 -c 32
     .venv/bin/python bench/scaleout.py --only embedded --profile /tmp/flame
+    .venv/bin/python bench/scaleout.py --ratio 7     # Redis/embedded, rounds alternating
 
 Each run starts its own redis-server, server processes and (for the "nginx" rows) nginx
 on free ports of 127.0.0.1 (scripts/cluster.py), and points `wrk` at them with a small Lua
@@ -13,7 +14,9 @@ Redis, hit directly (one wrk per process, connections split) and through nginx
 processes, Redis, nginx and wrk comes from /proc/<pid>/stat deltas over the timed run;
 the cost model at the end turns them into a prediction for N processes on C cores.
 
-`--only embedded` (or `redis`) runs only those rows. `--profile DIR` records a py-spy
+`--only embedded` (or `redis`) runs only those rows. `--ratio N` runs only the embedded
+store and one process on Redis, both up, alternating for N rounds, and prints the median of
+the N ratios (the rates of separate runs drift with the machine by more than 5%). `--profile DIR` records a py-spy
 profile of the server processes during each timed run (DIR/<row>.svg, a flame graph; or
 `--profile-format raw`, collapsed stacks for scripts): only the samples of threads that hold
 the GIL, taken without pausing the process, so the graph shows where the app's CPU goes
@@ -260,6 +263,12 @@ def main():
     parser.add_argument(
         "--rate", type=int, default=100, help="py-spy samples per second (default 100)"
     )
+    parser.add_argument(
+        "--ratio",
+        type=int,
+        metavar="N",
+        help="only the Redis/embedded ratio: N rounds alternating the two, both servers up",
+    )
     args = parser.parse_args()
     if not os.path.exists(WRK):
         raise SystemExit("wrk is not installed (make system-packages)")
@@ -267,6 +276,12 @@ def main():
     lua = os.path.join(root, "append.lua")
     with open(lua, "w") as f:
         f.write(LUA)
+    if args.ratio:
+        try:
+            ratio_rounds(root, args, lua)
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+        return
     rows = []
     try:
         if args.only in (None, "embedded"):
@@ -317,6 +332,40 @@ def main():
     finally:
         shutil.rmtree(root, ignore_errors=True)
     report(rows, args)
+
+
+def ratio_rounds(root, args, lua):
+    """One process on Redis against the embedded store, alternating round by round with
+    both servers running, so that a slower or busier minute of the machine weighs on both
+    sides alike; print each round's rates and the median of the ratios."""
+    env_path = os.path.join(root, "embedded", "envs")
+    os.makedirs(env_path)
+    single = ServerProcess(env_path).start()
+    cluster = Cluster(os.path.join(root, "redis1"), n=1, fsync=args.fsync)
+    cluster.start(nginx=False)
+    ratios = []
+    try:
+        print(
+            f"{'round':<7}{'embedded/s':>11}{'Redis/s':>9}{'ratio':>7}{'app us':>14}{'p99 ms':>14}"
+        )
+        for k in range(args.ratio):
+            emb = measure("embedded", [single], None, [single.url], args, lua)
+            red = measure(
+                "redis", cluster.servers, cluster.redis.pid, [cluster.servers[0].url], args, lua
+            )
+            ratios.append(red["rate"] / emb["rate"])
+            print(
+                f"{k + 1:<7}{emb['rate']:>11.0f}{red['rate']:>9.0f}{ratios[-1]:>7.3f}"
+                f"{emb['app_us']:>7.0f}/{red['app_us']:<6.0f}{emb['p99_ms']:>7.1f}/{red['p99_ms']:.1f}"
+            )
+    finally:
+        single.stop()
+        cluster.stop()
+    ratios.sort()
+    print(
+        f"\nRedis / embedded, 1 process, {args.c} connections, {args.d} s per run: median "
+        f"{ratios[len(ratios) // 2]:.3f} (lowest {ratios[0]:.3f}, highest {ratios[-1]:.3f})"
+    )
 
 
 def report(rows, args):
