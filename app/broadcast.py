@@ -54,7 +54,12 @@ def _nobody_in(room):
     manager = getattr(getattr(socketio, "server", None), "manager", None)
     if manager is None or isinstance(manager, PubSubManager):
         return False
-    return not manager.rooms.get("/", {}).get(room)
+    return not has_members(manager, room)
+
+
+def has_members(manager, room, namespace="/"):
+    """True when a connection of this process is in `room` (python-socketio's manager)."""
+    return bool(manager.rooms.get(namespace, {}).get(room))
 
 
 def env_list(envs):

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 import socketio as sio
 
+from ..broadcast import has_members
 from ..jsonio import SocketJSON, lenient_dumps
 from ..state.redis_conn import (
     RECONNECT_FIRST,
@@ -185,7 +186,7 @@ class OrderedRedisManager(sio.RedisManager):
         if key is None:
             return super()._handle_emit(message)
         with self._order_lock:  # emitting only queues packets: cheap under the lock
-            if not self._shown_here(message):
+            if not has_members(self, message["room"], message.get("namespace") or "/"):
                 # Nobody here shows the env: nothing to deliver and no order to keep (the
                 # changes of an env no page shows are not published: numbers are skipped).
                 self._last.pop(key[0], None)
@@ -194,10 +195,6 @@ class OrderedRedisManager(sio.RedisManager):
             for ready in self._admit(*key, message):
                 super()._handle_emit(ready)
         return None
-
-    def _shown_here(self, message):
-        """True when a connection of this process is in the message's room."""
-        return bool(self.rooms.get(message.get("namespace") or "/", {}).get(message["room"]))
 
     def _admit(self, eid, seq, message):
         """Return the messages that may leave now, in order (the caller holds the lock)."""

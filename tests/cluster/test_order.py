@@ -12,7 +12,7 @@ from app.sockets.fanout import OrderedRedisManager, channel, listen_forever
 def delivered(monkeypatch):
     """What the manager hands to this process's connections (a page shows every env)."""
     out = []
-    monkeypatch.setattr(OrderedRedisManager, "_shown_here", lambda self, message: True)
+    monkeypatch.setattr(fanout, "has_members", lambda manager, room, namespace="/": True)
     monkeypatch.setattr(
         socketio.pubsub_manager.PubSubManager,
         "_handle_emit",
@@ -81,9 +81,7 @@ def test_an_env_no_page_here_shows_keeps_no_order(delivered, monkeypatch):
     # Changes of an env no page anywhere shows are not published (app/state/redis_watch.py):
     # when a page comes, the next published change skips numbers and must not be held.
     shown = {"env:e": True}
-    monkeypatch.setattr(
-        OrderedRedisManager, "_shown_here", lambda self, message: shown.get(message["room"])
-    )
+    monkeypatch.setattr(fanout, "has_members", lambda manager, room, namespace="/": shown[room])
     manager = OrderedRedisManager("redis://127.0.0.1:1/0", "c", hold=3600)
     manager._handle_emit(change(1))
     manager._handle_emit(change(3))  # held behind #2 while a page shows the env
